@@ -1,0 +1,42 @@
+# Small helpers shared by every folder's CMakeLists.txt.
+#
+# Each folder (impl/<module>, model/<module>, tests/<area>, ...) owns its own
+# CMakeLists.txt; the parent only adds whichever subfolders have one, so
+# modules can be added without touching a shared file.
+
+# mbv_add_subdirs(): add_subdirectory() every direct child that has a CMakeLists.txt.
+function(mbv_add_subdirs)
+  file(GLOB children LIST_DIRECTORIES true RELATIVE ${CMAKE_CURRENT_SOURCE_DIR}
+       ${CMAKE_CURRENT_SOURCE_DIR}/*)
+  list(SORT children)
+  foreach(child IN LISTS children)
+    if(IS_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/${child}
+       AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/${child}/CMakeLists.txt)
+      add_subdirectory(${child})
+    endif()
+  endforeach()
+endfunction()
+
+# mbv_library(NAME SOURCES ... DEPS ...): a static library with the repo root
+# on its include path, so headers are included as "impl/memblock/memblock.h".
+function(mbv_library name)
+  cmake_parse_arguments(A "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${A_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PUBLIC ${A_DEPS})
+endfunction()
+
+# mbv_test(NAME SOURCES ... DEPS ... [LABELS ...]): one GoogleTest executable,
+# its tests registered with ctest one by one.
+function(mbv_test name)
+  cmake_parse_arguments(A "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${name} ${A_SOURCES})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PRIVATE ${A_DEPS} GTest::gtest GTest::gtest_main)
+  target_compile_definitions(${name} PRIVATE
+    MBV_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    MBV_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared")
+  include(GoogleTest)
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
+                       PROPERTIES LABELS "${A_LABELS}")
+endfunction()

@@ -1,0 +1,75 @@
+// One memblock operation as data: the unit of an operation trace.
+//
+// The same Op is applied to the reference model (apply_op, impl/memblock/
+// op.cpp) and to the kernel oracle (model/oracle), and written in scenario
+// files as the kernel call it stands for, e.g. `memblock_reserve(0x1000, 0x2000)`.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "impl/common/result.h"
+#include "impl/memblock/memblock.h"
+
+namespace mbv {
+
+enum class OpKind : std::uint8_t {
+  // configuration (kernel globals, set before or during a trace)
+  AllowResize,          // memblock_allow_resize()
+  SetBottomUp,          // memblock_set_bottom_up(a != 0)
+  SetCurrentLimit,      // memblock_set_current_limit(a)
+  SetMovableNode,       // movable_node on the command line (a != 0)
+  SetMirroredKernelcore,// kernelcore=mirror (a != 0)
+  // region edits
+  Add,                  // memblock_add(a, b)
+  AddNode,              // memblock_add_node(a, b, nid, flags)
+  Remove,               // memblock_remove(a, b)
+  Reserve,              // memblock_reserve(a, b)
+  PhysFree,             // memblock_phys_free(a, b)
+  MarkHotplug,          // memblock_mark_hotplug(a, b)
+  ClearHotplug,         // memblock_clear_hotplug(a, b)
+  MarkMirror,           // memblock_mark_mirror(a, b)
+  MarkNomap,            // memblock_mark_nomap(a, b)
+  ClearNomap,           // memblock_clear_nomap(a, b)
+  SetNode,              // memblock_set_node(a, b, type, nid)
+  TrimMemory,           // memblock_trim_memory(a)
+  CapMemoryRange,       // memblock_cap_memory_range(a, b)
+  MemLimitRemoveMap,    // memblock_mem_limit_remove_map(a)
+  EnforceMemoryLimit,   // memblock_enforce_memory_limit(a)
+  // allocation (size a, align b, bounds c..d, nid)
+  PhysAllocRange,       // memblock_phys_alloc_range(a, b, c, d)
+  PhysAllocTryNid,      // memblock_phys_alloc_try_nid(a, b, nid)
+  AllocTryNid,          // memblock_alloc_try_nid(a, b, c, d, nid)
+  AllocTryNidRaw,       // memblock_alloc_try_nid_raw(a, b, c, d, nid)
+  AllocExactNidRaw,     // memblock_alloc_exact_nid_raw(a, b, c, d, nid)
+  AllocLow,             // memblock_alloc_low(a, b)
+  // queries (no state change; the answer is compared)
+  IsRegionReserved,     // memblock_is_region_reserved(a, b)
+  IsRegionMemory,       // memblock_is_region_memory(a, b)
+  SearchPfnNid,         // memblock_search_pfn_nid(a, ...)
+  FindInRange,          // memblock_find_in_range(c, d, a, b)  (no reservation)
+};
+
+inline constexpr int kOpKindCount = static_cast<int>(OpKind::FindInRange) + 1;
+
+struct Op {
+  OpKind kind = OpKind::Add;
+  std::uint64_t a = 0, b = 0, c = 0, d = 0;
+  int nid = 0;
+  std::uint32_t flags = 0;
+  MemblockTypeId type = MemblockTypeId::Memory;
+  friend bool operator==(const Op&, const Op&) = default;
+};
+
+// What an operation returned: an errno-style int, an address, or a boolean,
+// widened to one 64-bit value so model and oracle compare directly.
+struct OpResult {
+  std::int64_t value = 0;
+  friend bool operator==(const OpResult&, const OpResult&) = default;
+};
+
+using OpTrace = std::vector<Op>;
+
+}  // namespace mbv
