@@ -24,6 +24,24 @@ function(mbv_library name)
   add_library(${name} STATIC ${A_SOURCES})
   target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
   target_link_libraries(${name} PUBLIC ${A_DEPS})
+  set_property(GLOBAL APPEND PROPERTY MBV_LIBRARIES ${name})
+endfunction()
+
+# mbv_fuzzer(NAME SOURCES ... DEPS ...): a libFuzzer target when MBV_FUZZ is on;
+# otherwise the same entry point linked with a replay main (fuzz/standalone_main.cpp)
+# so the seed corpus and regressions can be replayed by ctest in every build.
+function(mbv_fuzzer name)
+  cmake_parse_arguments(A "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${A_SOURCES})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PRIVATE ${A_DEPS})
+  if(MBV_FUZZ)
+    target_compile_options(${name} PRIVATE -fsanitize=fuzzer)
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  else()
+    target_sources(${name} PRIVATE ${PROJECT_SOURCE_DIR}/fuzz/standalone_main.cpp)
+  endif()
+  set_property(GLOBAL APPEND PROPERTY MBV_FUZZERS ${name})
 endfunction()
 
 # mbv_test(NAME SOURCES ... DEPS ... [LABELS ...]): one GoogleTest executable,
