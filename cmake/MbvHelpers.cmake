@@ -40,6 +40,12 @@ function(mbv_fuzzer name)
     target_link_options(${name} PRIVATE -fsanitize=fuzzer)
   else()
     target_sources(${name} PRIVATE ${PROJECT_SOURCE_DIR}/fuzz/standalone_main.cpp)
+    # The seed corpus doubles as a regression test (as qpdf does).
+    if(MBV_BUILD_TESTS AND EXISTS ${PROJECT_SOURCE_DIR}/corpus/${name})
+      add_test(NAME fuzz-replay.${name}
+               COMMAND ${name} ${PROJECT_SOURCE_DIR}/corpus/${name})
+      set_tests_properties(fuzz-replay.${name} PROPERTIES LABELS fuzz-replay)
+    endif()
   endif()
   set_property(GLOBAL APPEND PROPERTY MBV_FUZZERS ${name})
 endfunction()
