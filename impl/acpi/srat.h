@@ -264,7 +264,9 @@ struct LinuxSratOptions {
   int max_numnodes = MAX_NUMNODES;                      // CONFIG_NODES_SHIFT=10
   int nr_node_memblks = 2 * MAX_NUMNODES;               // NR_NODE_MEMBLKS
   std::uint32_t max_local_apic = 32768;                 // MAX_LOCAL_APIC (x86-64)
-  std::uint32_t x2apic_max_id = 0xffffffffu;  // apic->apic_id_valid: x2apic driver accepts all
+  // apic->apic_id_valid() for x2APIC entries: ids above this are "ignored".
+  // The x2APIC drivers accept every id; xAPIC-only machines would use 0xfe.
+  std::uint32_t x2apic_max_id = 0xffffffffu;
 };
 
 // One numa_add_memblk(nid, start, end) call that was accepted.
@@ -315,6 +317,7 @@ struct KaslrImmovableView {
   std::vector<PhysRange> immovable;  // [base, base + length), table order
   bool aborted = false;              // returned 0 (zero-length subtable / too many)
   std::string reason;
+  std::vector<std::string> notes;    // where the walk reads past a short subtable
   int count() const { return static_cast<int>(immovable.size()); }
 };
 
