@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "impl/common/result.h"
+#include "impl/common/types.h"
 
 namespace mbv {
 
@@ -49,6 +50,7 @@ struct MemmapEntry {
 // mem=nn: kept in order with memmap= items since both edit the table.
 struct MemOption {
   std::uint64_t size = 0;  // 0 = rejected ("mem={invalid}") but userdef set
+  bool nopentium = false;  // mem=nopentium: warned about, no effect on x86-64
   std::string text;
   friend bool operator==(const MemOption&, const MemOption&) = default;
 };
@@ -87,10 +89,18 @@ struct Crashkernel {
   friend bool operator==(const Crashkernel&, const Crashkernel&) = default;
 };
 
+// hugepages=N paired with the hugepagesz= before it (0 = none before it).
 struct HugepageRequest {
-  std::uint64_t pagesize = 0;  // hugepagesz= value (0 = default size)
-  std::uint64_t count = 0;     // hugepages=
+  std::uint64_t pagesize = 0;  // memparse of the latest hugepagesz=
+  std::uint64_t count = 0;     // simple_strtoull of hugepages=
   friend bool operator==(const HugepageRequest&, const HugepageRequest&) = default;
+};
+
+// hugepagesz= / hugepages= / default_hugepagesz= as they appear, in order.
+struct HugetlbParam {
+  enum class Kind { PageSize, Count, DefaultPageSize } kind = Kind::Count;
+  std::uint64_t value = 0;
+  friend bool operator==(const HugetlbParam&, const HugetlbParam&) = default;
 };
 
 struct CmdlineDiagnostic {
@@ -109,19 +119,18 @@ struct KernelCmdline {
   std::vector<MemoryOption> memory_options; // mem= and memmap= interleaved, in order
   CoreSpec kernelcore;
   bool kernelcore_mirror = false;           // kernelcore=mirror
-  bool kernelcore_set = false;
   CoreSpec movablecore;
-  bool movablecore_set = false;
-  bool nokaslr = false;
+  bool nokaslr = false;                     // cmdline_find_option_bool (decompressor)
   bool numa_off = false;                    // numa=off
   bool numa_noacpi = false;                 // numa=noacpi
-  bool acpi_off = false;                    // acpi=off
+  bool acpi_off = false;                    // acpi=off (a later acpi=force undoes it)
+  bool acpi_rsdt = false;                   // acpi=rsdt
   bool memblock_debug = false;              // memblock=debug
   std::optional<Crashkernel> crashkernel;   // main crashkernel= (last wins)
   std::optional<Crashkernel> crashkernel_high;  // ",high" suffix form
   std::optional<Crashkernel> crashkernel_low;   // ",low" suffix form
-  std::vector<HugepageRequest> hugepages;   // hugepagesz=/hugepages= pairs in order
-  std::optional<std::uint64_t> default_hugepagesz;
+  std::vector<HugetlbParam> hugetlb;        // hugetlb options in order (what the writer prints)
+  std::vector<HugepageRequest> hugepages;   // derived: each hugepages= with its hugepagesz=
   std::optional<bool> gbpages;              // gbpages (true) / nogbpages (false); last wins
   bool debug_pagealloc = false;             // debug_pagealloc=on
   std::optional<std::uint64_t> acpi_rsdp;   // acpi_rsdp=
@@ -129,8 +138,9 @@ struct KernelCmdline {
 
   std::vector<CmdlineDiagnostic> diagnostics;  // warned-and-ignored values
 
-  // True when "hugepagesz=1G hugepages=N" (N > 0) appears: KASLR's 1G rule.
-  bool wants_1g_hugepages() const;
+  // KASLR's max_gb_huge_pages (parse_gb_huge_pages, boot/compressed/kaslr.c):
+  // the count of the last hugepages= whose hugepagesz= was exactly 1G.
+  std::uint64_t kaslr_gb_huge_pages() const;
 
   friend bool operator==(const KernelCmdline&, const KernelCmdline&) = default;
 };
@@ -139,9 +149,33 @@ struct KernelCmdline {
 // as the kernel warns and ignores them.
 KernelCmdline parse_cmdline(std::string_view text);
 
-// Print the options back as a command line (canonical spelling). Parsing the
-// result yields the same fields.
-std::string write_cmdline(const KernelCmdline& cmdline);
+// Same options (everything except raw, diagnostics and the as-written texts).
+bool same_options(const KernelCmdline& a, const KernelCmdline& b);
+
+// Print the options back as a command line (canonical spelling); parsing the
+// result gives same_options. Fails only for a crashkernel= value holding a
+// quote or a non-space blank, which next_arg and get_last_crashkernel split
+// differently, so no command line reproduces it.
+Result<std::string> write_cmdline(const KernelCmdline& cmdline);
+
+// parse_crashkernel / _high / _low (kernel/crash_core.c) over the raw line:
+// returns the kernel's int (0, -EINVAL, -ENOENT) and the size/base it sets.
+struct CrashkernelValue {
+  int ret = 0;
+  std::uint64_t size = 0;
+  std::uint64_t base = 0;
+  std::string warning;  // the pr_warn text, when any
+};
+enum class CrashSuffix { None, High, Low };
+CrashkernelValue parse_crashkernel(std::string_view cmdline, std::uint64_t system_ram,
+                                   CrashSuffix suffix = CrashSuffix::None);
+
+// cmdline_find_option_bool (arch/x86/lib/cmdline.c): 1-based position of the
+// word `option` (whole word, blank-delimited, no quoting), 0 when absent.
+int cmdline_find_option_bool(std::string_view cmdline, std::string_view option);
+
+// simple_strtoull (lib/vsprintf.c): base 0/8/10/16 prefix rules, wraps on overflow.
+MemparseResult simple_strtoull(std::string_view s, unsigned base = 0);
 
 // One parameter as next_arg() splits it (lib/cmdline.c / kernel/params.c).
 struct CmdlineArg {

@@ -74,8 +74,9 @@ struct E820Table {
   // e820__mapped_all: all of [start, end) is covered by `type` (nullopt = any type).
   bool mapped_all(std::uint64_t start, std::uint64_t end, std::optional<E820Type> type) const;
 
-  // e820__end_of_ram_pfn: highest RAM pfn below MAX_ARCH_PFN (1 << (46 - 12)).
-  std::uint64_t end_of_ram_pfn() const;
+  // e820__end_of_ram_pfn: end of RAM in pfns, clamped to MAX_ARCH_PFN
+  // (MAXMEM >> PAGE_SHIFT: 2^46 bytes with 4-level paging, 2^52 with la57).
+  std::uint64_t end_of_ram_pfn(bool la57 = false) const;
   // e820__end_of_low_ram_pfn: highest RAM pfn below 4G.
   std::uint64_t end_of_low_ram_pfn() const;
 
@@ -83,7 +84,8 @@ struct E820Table {
 };
 
 // e820_end_pfn(limit_pfn, type)
-std::uint64_t e820_end_pfn(const E820Table& table, std::uint64_t limit_pfn, E820Type type);
+std::uint64_t e820_end_pfn(const E820Table& table, std::uint64_t limit_pfn, E820Type type,
+                           bool la57 = false);
 
 // Brute-force reference for sanitize: for every elementary interval between
 // input boundary points, the highest-precedence type covering it; merged
@@ -106,6 +108,16 @@ void e820_add_kernel_range(E820Table& table, std::uint64_t text_start, std::uint
 // RAM -> RESERVED_KERN, then sanitized.
 void e820_reserve_setup_data(E820Table& table, const std::vector<PhysRange>& setup_data);
 
+// e820__memory_setup_default: the boot_params entries appended (fewer than 2,
+// or a wrapping entry -> the fake BIOS-88/e801 map from ext_mem_k/alt_mem_k),
+// then sanitized. `who` is the prefix the kernel prints the table with.
+struct E820Setup {
+  E820Table table;
+  std::string who;
+};
+E820Setup e820_memory_setup_default(const std::vector<E820Entry>& boot_entries,
+                                    std::uint32_t alt_mem_k = 0, std::uint32_t ext_mem_k = 0);
+
 // Result of applying the memory options of a command line to the raw table.
 struct E820UserDef {
   bool userdef = false;        // some option made the map user-defined
@@ -113,9 +125,13 @@ struct E820UserDef {
   std::vector<std::string> warnings;          // options the kernel rejected (-EINVAL)
 };
 
-// parse_memopt + parse_memmap_one in command-line order, then
+// parse_memopt + parse_memmap_one in command-line order (step 4 of setup_arch).
+// A memmap=N%S-T+T item is the kernel's BUG() in e820__range_update -> Error.
+Result<E820UserDef> e820_apply_memory_options(E820Table& table, const KernelCmdline& cmdline);
 // e820__finish_early_params: a user-defined map that sanitize rejects is the
 // kernel's early_panic("Invalid user supplied memory map") -> an Error here.
+Status e820_finish_early_params(E820Table& table, const E820UserDef& userdef);
+// Both of the above, back to back.
 Result<E820UserDef> e820_apply_cmdline(E820Table& table, const KernelCmdline& cmdline);
 
 // e820_print_type: the text after "] " in a BIOS-e820 line.
@@ -123,21 +139,34 @@ std::string e820_type_name(E820Type type);
 // The sysfs /sys/firmware/memmap/N/type string (firmware_map type names).
 std::string e820_sysfs_type_name(E820Type type);
 
-// e820__print_table(prefix): one line per entry,
-// " <prefix>: [mem 0x%016llx-0x%016llx] <type>" (end inclusive).
-std::string e820_print_table(const E820Table& table, std::string_view prefix = "BIOS-e820");
+// Parses e820_print_type text back (also "persistent" alone -> PMEM and our
+// lossless "reserved kernel" -> RESERVED_KERN); nullopt when unknown.
+std::optional<E820Type> e820_parse_type_name(std::string_view name);
+std::optional<E820Type> e820_parse_sysfs_type_name(std::string_view name);
 
-// Readers and writers.
-// dmesg BIOS-e820 lines (any other line is an error; blank lines skipped).
-Result<E820Table> e820_read_dmesg(std::string_view text, std::string_view file = "<input>");
-// Reads one "[mem 0x..-0x..] type" line body; nullopt if not an e820 line.
-Result<E820Entry> e820_parse_line_body(std::string_view body, SourceLoc where);
-// /sys/firmware/memmap: directories 0..N-1 each with start, end, type.
-Result<E820Table> e820_read_sysfs(const std::string& dir);
+// e820__print_table(who): one line per entry,
+// "<who>: [mem 0x%016llx-0x%016llx] <type>\n" (end inclusive). `lossless`
+// prints RESERVED_KERN as "reserved kernel" instead of the kernel's "usable".
+std::string e820_print_table(const E820Table& table, std::string_view who = "BIOS-e820",
+                             bool lossless = false);
+
+// Readers and writers. Each reader can report where every entry came from.
+// "[mem 0x...-0x...] <type>": the part of a table line after "<who>: ".
+Result<E820Entry> e820_parse_line_body(std::string_view body, const SourceLoc& where);
+// Every "BIOS-e820: [mem ...]" line of a text (a whole dmesg is fine; any
+// prefix before "BIOS-e820: " is ignored). No such line -> error.
+Result<E820Table> e820_read_dmesg(std::string_view text, std::string_view file = "<input>",
+                                  std::vector<SourceLoc>* where = nullptr);
+// /sys/firmware/memmap: directories 0..N-1 each with start, end (inclusive), type.
+Result<E820Table> e820_read_sysfs(const std::string& dir,
+                                  std::vector<SourceLoc>* where = nullptr);
 Status e820_write_sysfs(const E820Table& table, const std::string& dir);
-// boot_params.e820_table: nr * 20 packed little-endian bytes.
+// boot_params.e820_table: nr * 20 packed little-endian bytes, at most 128
+// entries. A whole 4096-byte boot_params (zero page) is read too: e820_entries
+// at 0x1e8, the table at 0x2d0.
 Result<E820Table> e820_read_bootparams(std::span<const std::uint8_t> bytes,
-                                       std::string_view file = "<input>");
-std::vector<std::uint8_t> e820_write_bootparams(const E820Table& table);
+                                       std::string_view file = "<input>",
+                                       std::vector<SourceLoc>* where = nullptr);
+Result<std::vector<std::uint8_t>> e820_write_bootparams(const E820Table& table);
 
 }  // namespace mbv
