@@ -12,7 +12,7 @@ SAN := $(BUILD)/san
 FUZ := $(BUILD)/fuzz
 CMAKE_COMMON := -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
 
-.PHONY: all deps release san main test prove fuzz fuzz-build fuzz-smoke bench clean
+.PHONY: all deps release san main test prove fuzz fuzz-build fuzz-smoke oss-fuzz-check coverage bench clean
 
 all: release
 
@@ -46,7 +46,24 @@ $(FUZ)/build.ninja: | deps
 	  -DMBV_FUZZ=ON -DMBV_SANITIZE=ON -DMBV_BUILD_TESTS=OFF -DMBV_BUILD_BENCH=OFF
 
 fuzz-build: deps $(FUZ)/build.ninja
-	cmake --build $(FUZ) -j $(JOBS)
+	cmake --build $(FUZ) -j $(JOBS) --target fuzzers
+
+# make fuzz TARGET=x [TIME=s] [JOBS=n]: libFuzzer fork mode on a working copy of
+# the seed corpus; crashes land in findings/TARGET/.
+TIME ?= 600
+fuzz: fuzz-build
+	@test -n "$(TARGET)" || { echo "make fuzz: set TARGET= one of: $$(cut -d' ' -f1 $(FUZ)/fuzzers.txt | tr '\n' ' ')"; exit 3; }
+	mkdir -p findings/$(TARGET) $(FUZ)/campaign/$(TARGET)
+	-cp -rn corpus/$(TARGET)/. $(FUZ)/campaign/$(TARGET)/ 2>/dev/null
+	$$(grep "^$(TARGET) " $(FUZ)/fuzzers.txt | cut -d' ' -f2) -fork=$(JOBS) -ignore_crashes=1 \
+	  -max_total_time=$(TIME) -artifact_prefix=findings/$(TARGET)/ \
+	  $$(test -f corpus/$(TARGET).dict && echo -dict=corpus/$(TARGET).dict) $(FUZ)/campaign/$(TARGET)
+
+fuzz-smoke: fuzz-build
+	scripts/fuzz-smoke.sh $(FUZ) $(or $(SMOKE_SECONDS),15)
+
+oss-fuzz-check: deps
+	scripts/oss-fuzz-check.sh
 
 bench: release
 	cmake --build $(REL) --target bench-all -j $(JOBS)
