@@ -1,0 +1,123 @@
+#include "model/diff/differential.h"
+
+#include "model/diff/ddmin.h"
+
+namespace mbv {
+
+namespace {
+
+std::string hex(std::int64_t v) {
+  char buf[32];
+  if (v < 0 && v > -4096)
+    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
+  else
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+const char* kind_line(DivergenceKind k) {
+  switch (k) {
+    case DivergenceKind::ReturnValue: return "return values differ";
+    case DivergenceKind::State: return "states differ after the op";
+    case DivergenceKind::KernelBug: return "the kernel hit BUG()";
+  }
+  return "?";
+}
+
+std::string switches(const Memblock& m) {
+  std::string s = "bottom_up=" + std::to_string(m.bottom_up) +
+                  " current_limit=" + hex(static_cast<std::int64_t>(m.current_limit)) +
+                  " can_resize=" + std::to_string(m.can_resize) +
+                  " movable_node=" + std::to_string(m.movable_node) +
+                  " mirrored_kernelcore=" + std::to_string(m.mirrored_kernelcore) +
+                  " system_has_some_mirror=" + std::to_string(m.system_has_some_mirror);
+  for (MemblockTypeId t : {MemblockTypeId::Memory, MemblockTypeId::Reserved}) {
+    const MemblockType& ty = m.type(t);
+    s += std::string("\n  ") + type_name(t) + ": cnt=" + std::to_string(ty.cnt()) +
+         " max=" + std::to_string(ty.max) + " total_size=" +
+         hex(static_cast<std::int64_t>(ty.total_size)) +
+         " array=" + (ty.array_phys ? hex(static_cast<std::int64_t>(ty.array_phys)) : "static");
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string Divergence::describe() const {
+  const char* head = kind == DivergenceKind::KernelBug ? "kernel BUG at op " : "divergence at op ";
+  std::string s = head + std::to_string(op_index + 1) + " of " + std::to_string(trace.size()) +
+                  ": " + to_string(trace[op_index]) + "\n";
+  s += std::string("  ") + kind_line(kind) + "\n";
+  if (kind == DivergenceKind::KernelBug)
+    s += "  kernel: BUG at mm/memblock.c:" + std::to_string(bug_line) +
+         " (the trace ends here; the model is not run on this op)\n";
+  else
+    s += "  model returned " + hex(model_result.value) + ", kernel returned " +
+         hex(oracle_result.value) + "\n";
+  s += "trace:\n";
+  for (std::size_t i = 0; i < trace.size(); ++i)
+    s += (i == op_index ? "  > " : "    ") + to_string(trace[i]) + "\n";
+  s += "state before the op (both agreed):\n" + switches(model_before) + "\n" + model_before.dump();
+  if (kind == DivergenceKind::KernelBug) return s;
+  s += "model after:\n" + switches(model_after) + "\n" + model_after.dump();
+  s += "kernel after:\n" + switches(oracle_after) + "\n" + oracle_after.dump();
+  return s;
+}
+
+Differential::Differential(KernelOracle& oracle, ModelStep step)
+    : oracle_(oracle), step_(step ? std::move(step) : ModelStep(apply_op)) {}
+
+std::optional<Divergence> Differential::run(std::span<const Op> trace) {
+  oracle_.reset();
+  model_ = Memblock();
+  for (std::size_t i = 0; i < trace.size(); ++i) {
+    const Op& op = trace[i];
+    // The kernel runs first: if it BUGs, the trace ends there (a real kernel
+    // would have stopped) and the model, which treats BUG_ON as a broken
+    // invariant (MB_CHECK), is not asked to run that op.
+    const OracleOutcome out = oracle_.apply(op);
+    OpResult mr{};
+    if (!out.kernel_bug) mr = step_(model_, op);
+    ++ops_run_;
+    DivergenceKind kind;
+    if (out.kernel_bug) {
+      kind = DivergenceKind::KernelBug;
+    } else if (!(mr == out.result)) {
+      kind = DivergenceKind::ReturnValue;
+    } else {
+      oracle_.snapshot(oracle_state_);
+      if (model_ == oracle_state_) continue;
+      kind = DivergenceKind::State;
+    }
+    Divergence d;
+    d.kind = kind;
+    d.op_index = i;
+    d.trace.assign(trace.begin(), trace.begin() + static_cast<std::ptrdiff_t>(i + 1));
+    d.model_result = mr;
+    d.oracle_result = out.result;
+    d.bug_line = out.bug_line;
+    // the state before the op, rebuilt only now to keep the loop lean
+    for (std::size_t j = 0; j < i; ++j) step_(d.model_before, trace[j]);
+    d.model_after = model_;
+    if (!out.kernel_bug) oracle_.snapshot(d.oracle_after);
+    oracle_.reset();  // a BUG leaves the kernel state half-edited
+    return d;
+  }
+  return std::nullopt;
+}
+
+Divergence Differential::shrink(const Divergence& d, std::size_t* tests_run) {
+  // Keep the class of finding: a model divergence must not shrink into a
+  // kernel BUG or the other way round.
+  const bool bug = d.kind == DivergenceKind::KernelBug;
+  auto same_class = [&](const OpTrace& t) {
+    auto r = run(t);
+    return r.has_value() && (r->kind == DivergenceKind::KernelBug) == bug;
+  };
+  OpTrace small = ddmin(d.trace, same_class, tests_run);
+  auto again = run(small);
+  MB_CHECK(again.has_value(), "shrink: the minimal trace no longer diverges");
+  return *again;
+}
+
+}  // namespace mbv
