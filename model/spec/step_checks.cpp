@@ -1,0 +1,375 @@
+#include "model/spec/step_checks.h"
+
+#include <algorithm>
+#include <bit>
+#include <vector>
+
+#include "model/spec/meaning.h"
+#include "model/spec/spec_state.h"
+#include "model/spec/state_checks.h"
+
+namespace mbv::spec {
+
+namespace {
+
+using T = MemblockTypeId;
+constexpr std::int64_t kENOMEM = -KERN_ENOMEM;
+
+const char* tname(T t) { return t == T::Memory ? "memory" : "reserved"; }
+
+// Memory I3/I6 are judged relationally below (cuts and total_size as the
+// kernel keeps them), so the standalone shape check leaves them out.
+constexpr StateExceptions kRelational{true, true};
+
+// How an op claims array room (map 1.3 item 4).
+enum class Room { None, AddRange, Isolate, Special };
+
+struct Need {
+  Room room = Room::None;
+  T type = T::Memory;
+  PhysRange range;  // the capped range (the avoid range of a reserved doubling)
+};
+
+Need need_of(const Memblock& mb, const Op& op) {
+  auto rng = [&](phys_addr_t b, phys_addr_t s) { return PhysRange{b, b + cap_size(b, s)}; };
+  switch (op.kind) {
+    case OpKind::Add:
+    case OpKind::AddNode: return {Room::AddRange, T::Memory, rng(op.a, op.b)};
+    case OpKind::Reserve: return {Room::AddRange, T::Reserved, rng(op.a, op.b)};
+    case OpKind::Remove: return {Room::Isolate, T::Memory, rng(op.a, op.b)};
+    case OpKind::PhysFree: return {Room::Isolate, T::Reserved, rng(op.a, op.b)};
+    case OpKind::MarkMirror:
+      if (!mb.mirrored_kernelcore) return {};
+      return {Room::Isolate, T::Memory, rng(op.a, op.b)};
+    case OpKind::MarkHotplug:
+    case OpKind::ClearHotplug:
+    case OpKind::MarkNomap:
+    case OpKind::ClearNomap: return {Room::Isolate, T::Memory, rng(op.a, op.b)};
+    case OpKind::SetNode: return {Room::Isolate, op.type, rng(op.a, op.b)};
+    case OpKind::CapMemoryRange:
+    case OpKind::MemLimitRemoveMap:
+    case OpKind::EnforceMemoryLimit: return {Room::Special, T::Memory, {}};
+    default:
+      if (is_alloc(op.kind)) return {Room::Special, T::Reserved, {}};
+      return {};
+  }
+}
+
+// New regions memblock_add_range would insert: the uncovered pieces (map 2.3).
+std::size_t new_pieces(const SpecState& s, T t, PhysRange r) {
+  if (r.empty() || s.meaning.type(t).empty()) return 0;
+  return s.meaning.type(t).gaps_in(r.start, r.end).size();
+}
+
+bool room_needed(const Memblock& mb, const SpecState& s, const Need& n) {
+  const MemblockType& ty = mb.type(n.type);
+  switch (n.room) {
+    case Room::AddRange: return ty.cnt() + new_pieces(s, n.type, n.range) > ty.max;
+    case Room::Isolate: return !n.range.empty() && ty.cnt() + 2 > ty.max;
+    case Room::None:
+    case Room::Special: return false;
+  }
+  return false;
+}
+
+std::string where_msg(const Op& op) { return to_string(op) + ": "; }
+
+// Compares an expected SpecState with the after state, naming what differs.
+Check compare_states(const SpecState& want, const Memblock& after, const Op& op) {
+  const SpecState got = SpecState::of(after);
+  if (auto d = first_difference(want.meaning.memory, got.meaning.memory))
+    return violation("meaning (memory)", where_msg(op) + *d);
+  if (auto d = first_difference(want.meaning.reserved, got.meaning.reserved))
+    return violation("meaning (reserved)", where_msg(op) + *d);
+  if (want.config != got.config)
+    return violation("configuration", where_msg(op) + describe_config_difference(want.config, got.config));
+  if (want.memory_total != got.memory_total)
+    return violation("I6 total_size (memory)", where_msg(op) + "memory.total_size should be " +
+                                                   fmt_hex(want.memory_total) + " but is " + fmt_hex(got.memory_total));
+  if (want.reserved_total != got.reserved_total)
+    return violation("I6 total_size (reserved)", where_msg(op) + "reserved.total_size should be " +
+                                                     fmt_hex(want.reserved_total) + " but is " +
+                                                     fmt_hex(got.reserved_total));
+  if (want.memory_cuts != got.memory_cuts) {
+    for (phys_addr_t p : got.memory_cuts)
+      if (!std::binary_search(want.memory_cuts.begin(), want.memory_cuts.end(), p))
+        return violation("I3 maximal (memory)", where_msg(op) + "regions touching at " + fmt_hex(p) +
+                                                    " with equal nid and flags were not merged");
+    for (phys_addr_t p : want.memory_cuts)
+      return violation("I3 maximal (memory)", where_msg(op) + "regions touching at " + fmt_hex(p) +
+                                                  " were merged, but 6.1 keeps them apart (map 2.10 step 5)");
+  }
+  return std::nullopt;
+}
+
+// Applies the effect of array doubling to the reserved meaning (map 1.3
+// item 3.5: the old array is freed, the new one reserved) and checks where
+// each new array went.
+Check apply_doubling(const Memblock& before, const Memblock& after, const Op& op, SpecState& adj,
+                     std::vector<T>& doubled) {
+  for (T t : {T::Memory, T::Reserved}) {
+    const MemblockType& tb = before.type(t);
+    const MemblockType& ta = after.type(t);
+    if (ta.max == tb.max) {
+      if (ta.array_phys != tb.array_phys)
+        return violation("doubling", where_msg(op) + std::string(tname(t)) +
+                                         " array moved without doubling");
+      continue;
+    }
+    if (ta.max < tb.max || !std::has_single_bit(ta.max / tb.max) || ta.max % tb.max)
+      return violation("doubling", where_msg(op) + std::string(tname(t)) + ".max went from " +
+                                       std::to_string(tb.max) + " to " + std::to_string(ta.max));
+    if (!before.can_resize)
+      return violation("doubling", where_msg(op) + std::string(tname(t)) +
+                                       " array doubled before memblock_allow_resize (map 1.3 item 2)");
+    doubled.push_back(t);
+  }
+  for (T t : doubled)
+    if (const MemblockType& tb = before.type(t); tb.array_phys)
+      spec_apply(adj, Op{OpKind::PhysFree, tb.array_phys, array_bytes(tb.max)});
+  std::vector<PhysRange> placed;
+  for (T t : doubled) {
+    const MemblockType& ta = after.type(t);
+    const PhysRange a{ta.array_phys, ta.array_phys + array_bytes(ta.max)};
+    const std::string what = where_msg(op) + "new " + tname(t) + " array " + fmt_range(a.start, a.end);
+    if (a.start < PAGE_SIZE || a.start % PAGE_SIZE || a.end < a.start)
+      return violation("doubling: placement", what + " is not a page-aligned block above page 0");
+    if (!adj.meaning.memory.covers(a.start, a.end) || adj.meaning.reserved.intersects(a.start, a.end))
+      return violation("doubling: placement", what + " was not free memory");
+    for (const auto& p : placed)
+      if (p.intersects(a)) return violation("doubling: placement", what + " overlaps the other new array");
+    placed.push_back(a);
+  }
+  for (T t : doubled) {
+    const MemblockType& ta = after.type(t);
+    spec_apply(adj, Op{OpKind::Reserve, ta.array_phys, array_bytes(ta.max)});
+  }
+  return std::nullopt;
+}
+
+// Extremality of a single doubling of `t` for the op's avoid range.
+Check check_double_place(const Memblock& before, const Memblock& after, T t, PhysRange avoid, const Op& op) {
+  const MemblockType& tb = before.type(t);
+  const MemblockType& ta = after.type(t);
+  if (ta.max != 2 * tb.max) return std::nullopt;  // several doublings in one op: placement checked above only
+  const phys_addr_t want =
+      spec_double_array_place(SpecState::of(before), t, tb.max, avoid.start, avoid.size());
+  if (want != ta.array_phys)
+    return violation("doubling: extremality",
+                     where_msg(op) + "new " + tname(t) + " array at " + fmt_hex(ta.array_phys) +
+                         " but memblock_find_in_range picks " + fmt_hex(want));
+  return std::nullopt;
+}
+
+// Whether memblock_reserve(base, size) succeeds in state mb (room, or a
+// possible doubling of reserved avoiding the block).
+bool can_reserve_in(const Memblock& mb, const SpecState& s, phys_addr_t base, phys_addr_t size) {
+  const PhysRange r{base, base + cap_size(base, size)};
+  if (r.empty() || s.meaning.reserved.empty()) return true;
+  if (mb.reserved.cnt() + new_pieces(s, T::Reserved, r) <= mb.reserved.max) return true;
+  return mb.can_resize && spec_double_array_place(s, T::Reserved, mb.reserved.max, r.start, r.size()) != 0;
+}
+
+Check check_alloc(const Memblock& before, const Op& op, OpResult result, const Memblock& after,
+                  SpecState adj, const std::vector<T>& doubled) {
+  if (auto v = check_alloc_soundness(before, op, result, after)) return v;
+  const phys_addr_t r = static_cast<phys_addr_t>(result.value);
+  if (std::find(doubled.begin(), doubled.end(), T::Memory) != doubled.end())
+    return violation("doubling", where_msg(op) + "an allocation doubled the memory array");
+  if (!doubled.empty()) {
+    if (r == 0 || op.a == 0 || before.reserved.cnt() + 1 <= before.reserved.max)
+      return violation("doubling", where_msg(op) + "reserved doubled although the reservation had room");
+    if (auto v = check_double_place(before, after, T::Reserved, {r, r + op.a}, op)) return v;
+  }
+  // Extremality and fallback order: the spec's own search over the meaning.
+  SpecState pre = SpecState::of(before);
+  const SpecState s0 = pre;
+  const SpecOutcome want = spec_apply(pre, op, [&](phys_addr_t b, phys_addr_t sz) {
+    return can_reserve_in(before, s0, b, sz);
+  });
+  if (want.result != result) {
+    phys_addr_t align = 0;
+    const auto attempts = alloc_attempts(s0, op, &align);
+    std::string detail = where_msg(op) + "returned " + fmt_hex(r) + " but the " +
+                         (before.bottom_up ? "lowest" : "highest") + " fitting block is " +
+                         fmt_hex(static_cast<phys_addr_t>(want.result.value));
+    for (std::size_t i = 0; i < attempts.size(); ++i) {
+      const Attempt& at = attempts[i];
+      const phys_addr_t f = spec_find(s0, op.a, align, at.start, at.end, at.nid, at.flags);
+      detail += "; attempt " + std::to_string(i + 1) + " (nid " + std::to_string(at.nid) + ", flags " +
+                fmt_hex(at.flags) + ", [" + fmt_hex(at.start) + ", " + fmt_hex(at.end) + ")) finds " + fmt_hex(f);
+    }
+    return violation(std::string("alloc: extremality and fallback order (") +
+                         (before.bottom_up ? "bottom-up" : "top-down") + ")",
+                     detail);
+  }
+  if (r) spec_apply(adj, Op{OpKind::Reserve, r, op.a});  // size 0 reserves nothing (11.2#13)
+  return compare_states(adj, after, op);
+}
+
+// Cap / mem_limit_remove_map / enforce_memory_limit: several isolations, any
+// of which may fail for lack of room without a return value (map 2.10).
+Check check_limit_op(const Memblock& before, const Op& op, const Memblock& after, SpecState adj,
+                     const std::vector<T>& doubled, std::string* gap_note) {
+  for (T t : doubled)
+    if (before.type(t).cnt() + 2 <= before.type(t).max &&
+        !(t == T::Reserved &&
+          std::find(doubled.begin(), doubled.end(), T::Memory) != doubled.end()))
+      return violation("doubling", where_msg(op) + std::string(tname(t)) +
+                                       " doubled although isolation had room");
+  const SpecState unchanged = adj;
+  const SpecOutcome out = spec_apply(adj, op);
+  if (out.kernel_gap) {
+    if (gap_note) *gap_note = *out.kernel_gap;
+    return std::nullopt;
+  }
+  auto v = compare_states(adj, after, op);
+  if (!v) return std::nullopt;
+  const bool tight = before.memory.cnt() + 2 > before.memory.max ||
+                     before.reserved.cnt() + 2 > before.reserved.max;
+  if (!tight) return v;
+  // A full array: each type may instead be left as it was (a failed,
+  // silent isolation); anything else is still a violation.
+  const SpecState got = SpecState::of(after);
+  for (T t : {T::Memory, T::Reserved})
+    if (got.meaning.type(t) != adj.meaning.type(t) && got.meaning.type(t) != unchanged.meaning.type(t))
+      return v;
+  return std::nullopt;
+}
+
+}  // namespace
+
+Check check_alloc_soundness(const Memblock& before, const Op& op, OpResult result, const Memblock& after) {
+  const phys_addr_t r = static_cast<phys_addr_t>(result.value);
+  const phys_addr_t size = op.a;
+  if (!is_alloc(op.kind) || r == 0 || size == 0) return std::nullopt;  // size 0: 11.2#13
+  const std::string blk = where_msg(op) + "block " + fmt_range(r, r + size);
+  if (r + size < r) return violation("alloc: soundness (no wrap)", blk + " wraps the address space");
+  const SpecState s = SpecState::of(before);
+  phys_addr_t align = 0;
+  const auto attempts = alloc_attempts(s, op, &align);
+  if (std::has_single_bit(align) && r % align)
+    return violation("alloc: soundness (aligned)", blk + " is not " + fmt_hex(align) + "-aligned");
+  if (s.meaning.reserved.intersects(r, r + size))
+    return violation("alloc: soundness (free before)", blk + " was already reserved");
+  if (!SpecState::of(after).meaning.reserved.covers(r, r + size))
+    return violation("alloc: soundness (reserved after)", blk + " is not reserved afterwards");
+  const MemblockRegion* home = nullptr;
+  const auto regions = s.memory_regions();
+  for (const auto& reg : regions)
+    if (reg.base <= r && r + size <= reg.end()) home = &reg;
+  if (!home) return violation("alloc: soundness (one memory region)", blk + " is not inside one memory region");
+  if (before.movable_node && (home->flags & MEMBLOCK_HOTPLUG))
+    return violation("alloc: hotplug avoidance", blk + " lies in a HOTPLUG region under movable_node (11.1#10)");
+  for (const Attempt& at : attempts) {
+    phys_addr_t end = at.end;
+    if (end == MEMBLOCK_ALLOC_ACCESSIBLE || end == MEMBLOCK_ALLOC_NOLEAKTRACE) end = before.current_limit;
+    const phys_addr_t start = std::max<phys_addr_t>(at.start, PAGE_SIZE);
+    if (r >= start && r + size <= end &&
+        !skip_memory(Attr{home->nid, home->flags}, at.nid, at.flags, before.movable_node))
+      return std::nullopt;
+  }
+  return violation("alloc: soundness (bounds and skip rules)",
+                   blk + " is in no attempt's window [max(start, PAGE_SIZE), pumped end) within a region "
+                         "that attempt accepts (region nid " + std::to_string(home->nid) + ", flags " +
+                         fmt_hex(home->flags) + ")");
+}
+
+Check check_step(const Memblock& before, const Op& op, OpResult result, const Memblock& after,
+                 std::string* gap_note) {
+  if (auto v = check_type_shape(before.memory, true, kRelational))
+    return violation("before: " + v->property, v->message);
+  if (auto v = check_type_shape(before.reserved, false, kRelational))
+    return violation("before: " + v->property, v->message);
+
+  // Steps that hit a documented kernel gap are not predicted (docs/spec.md).
+  if (op.kind == OpKind::TrimMemory) {
+    SpecState probe = SpecState::of(before);
+    if (auto gap = spec_apply(probe, op).kernel_gap) {
+      if (gap_note) *gap_note = *gap;
+      return std::nullopt;
+    }
+  }
+
+  if (auto v = check_type_shape(after.memory, true, kRelational))
+    return violation(v->property, where_msg(op) + v->message);
+  if (auto v = check_type_shape(after.reserved, false, kRelational))
+    return violation(v->property, where_msg(op) + v->message);
+  if (auto v = check_iterators(after)) return violation(v->property, where_msg(op) + v->message);
+
+  if (is_query(op.kind)) {
+    if (!(before == after))
+      return violation("queries change nothing", where_msg(op) + "the state changed");
+    SpecState s = SpecState::of(before);
+    const SpecOutcome want = spec_apply(s, op);
+    if (want.result != result)
+      return violation("queries answer per the meaning", where_msg(op) + "returned " +
+                                                             std::to_string(result.value) + ", the meaning says " +
+                                                             std::to_string(want.result.value));
+    return std::nullopt;
+  }
+
+  SpecState adj = SpecState::of(before);
+  std::vector<T> doubled;
+  if (auto v = apply_doubling(before, after, op, adj, doubled)) return v;
+
+  const Need need = need_of(before, op);
+  if (is_alloc(op.kind)) return check_alloc(before, op, result, after, adj, doubled);
+  if (need.room == Room::Special) return check_limit_op(before, op, after, adj, doubled, gap_note);
+
+  const SpecState s0 = SpecState::of(before);
+  const bool needed = room_needed(before, s0, need);
+  if (!needed && !doubled.empty())
+    return violation("doubling", where_msg(op) + "an array doubled although the operation had room");
+  if (needed && !doubled.empty() && doubled.front() != need.type)
+    return violation("doubling", where_msg(op) + "the wrong array doubled");
+
+  if (result.value == kENOMEM) {
+    if (!needed)
+      return violation("capacity: -ENOMEM only when full",
+                       where_msg(op) + "returned -ENOMEM with room: " + tname(need.type) + " cnt " +
+                           std::to_string(before.type(need.type).cnt()) + " of " +
+                           std::to_string(before.type(need.type).max));
+    if (doubled.empty()) {
+      if (before.can_resize) {
+        const phys_addr_t place = spec_double_array_place(s0, need.type, before.type(need.type).max,
+                                                          need.range.start, need.range.size());
+        if (place)
+          return violation("capacity: -ENOMEM only when doubling fails",
+                           where_msg(op) + "returned -ENOMEM but the array could double at " + fmt_hex(place));
+      }
+      if (!(before == after))
+        return violation("failed ops change nothing", where_msg(op) + "returned -ENOMEM and changed the state");
+      return std::nullopt;
+    }
+    // Doubled, and still failed: only an add needing two doublings can (map 1.3).
+    const MemblockType& tb = before.type(need.type);
+    if (!(need.room == Room::AddRange && tb.cnt() + new_pieces(s0, need.type, need.range) > 2 * tb.max))
+      return violation("capacity: -ENOMEM only when full", where_msg(op) + "doubled and still returned -ENOMEM");
+    return compare_states(adj, after, op);
+  }
+
+  if (needed) {
+    if (!before.can_resize)
+      return violation("capacity: full arrays fail before memblock_allow_resize",
+                       where_msg(op) + tname(need.type) + " cnt " + std::to_string(before.type(need.type).cnt()) +
+                           " of " + std::to_string(before.type(need.type).max) +
+                           " needed room, yet the op returned " + std::to_string(result.value));
+    if (doubled.empty())
+      return violation("capacity", where_msg(op) + "needed room in " + tname(need.type) +
+                                       " but returned " + std::to_string(result.value) + " without doubling");
+    if (auto v = check_double_place(before, after, need.type, need.range, op)) return v;
+  }
+
+  const SpecOutcome want = spec_apply(adj, op);
+  if (want.kernel_gap) {
+    if (gap_note) *gap_note = *want.kernel_gap;
+    return std::nullopt;
+  }
+  if (want.result != result)
+    return violation("result", where_msg(op) + "returned " + std::to_string(result.value) + ", the spec says " +
+                                   std::to_string(want.result.value));
+  return compare_states(adj, after, op);
+}
+
+}  // namespace mbv::spec

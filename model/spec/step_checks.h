@@ -1,0 +1,26 @@
+// Relations between (before, op, result, after): the per-operation meaning
+// of memblock (map 11.1), capacity and array doubling (map 1.3), and
+// allocation soundness, extremality and fallback order (map 3.3-3.6).
+#pragma once
+
+#include <string>
+
+#include "impl/memblock/memblock.h"
+#include "impl/memblock/op.h"
+#include "model/spec/violation.h"
+
+namespace mbv::spec {
+
+// Allocation soundness for a non-zero result of size > 0 (11.1#7, #10):
+// aligned, inside the pumped window, inside one memory region accepted by
+// should_skip_region for some attempt of the fallback order, free before,
+// reserved after, never in a HOTPLUG region under movable_node.
+Check check_alloc_soundness(const Memblock& before, const Op& op, OpResult result, const Memblock& after);
+
+// Every relation for one step. `gap_note`, when given, receives the reason
+// when the step hit a documented Linux 6.1 gap (docs/spec.md) for which the
+// spec makes no prediction; such a step is not a violation.
+Check check_step(const Memblock& before, const Op& op, OpResult result, const Memblock& after,
+                 std::string* gap_note = nullptr);
+
+}  // namespace mbv::spec
