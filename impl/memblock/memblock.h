@@ -47,8 +47,14 @@ struct MemblockRegion {
 
 enum class MemblockTypeId : std::uint8_t { Memory, Reserved };
 
+// The kernel's name of a type: "memory" or "reserved".
+constexpr const char* type_name(MemblockTypeId t) {
+  return t == MemblockTypeId::Memory ? "memory" : "reserved";
+}
+
 // struct memblock_type. `regions.size()` is the kernel's `cnt` (never 0:
-// an empty type holds one dummy region of size 0).
+// an empty type holds one dummy region of size 0). `max` is the capacity the
+// kernel would have; the vector itself grows freely.
 struct MemblockType {
   std::vector<MemblockRegion> regions{MemblockRegion{}};
   std::size_t max = INIT_MEMBLOCK_REGIONS;
@@ -163,6 +169,8 @@ class Memblock {
   bool is_map_memory(phys_addr_t addr) const;
   // memblock_is_region_memory
   bool is_region_memory(phys_addr_t base, phys_addr_t size) const;
+  // memblock_search: index of the region of type t holding addr, or -1.
+  int search(MemblockTypeId t, phys_addr_t addr) const;
   // memblock_search_pfn_nid: nid of the memory region holding pfn, or -1;
   // the region's pfn span goes to start_pfn/end_pfn.
   int search_pfn_nid(std::uint64_t pfn, std::uint64_t* start_pfn, std::uint64_t* end_pfn) const;
@@ -184,8 +192,14 @@ class Memblock {
   std::vector<MemRange> free_mem_ranges_reverse(int nid, std::uint32_t flags) const;
   // for_each_mem_range: memory regions, flags HOTPLUG|DRIVER_MANAGED.
   std::vector<MemRange> mem_ranges() const;
+  // for_each_mem_range_rev
+  std::vector<MemRange> mem_ranges_rev() const;
   // for_each_reserved_mem_range
   std::vector<MemRange> reserved_mem_ranges() const;
+  // __for_each_mem_range / __for_each_mem_range_rev: "a minus b" (b absent:
+  // a alone), filtered by should_skip_region; nid MAX_NUMNODES = NUMA_NO_NODE.
+  std::vector<MemRange> walk_mem_ranges(MemblockTypeId a, std::optional<MemblockTypeId> b,
+                                        int nid, std::uint32_t flags, bool reverse) const;
   // for_each_mem_pfn_range (nid == MAX_NUMNODES means all nodes)
   std::vector<PfnRange> mem_pfn_ranges(int nid) const;
   // should_skip_region
@@ -236,13 +250,26 @@ class Memblock {
   // memblock_set_current_limit
   void set_current_limit(phys_addr_t limit) { current_limit = limit; }
 
-  // __memblock_dump_all: the memblock=debug dump, in the kernel's format.
+  // __memblock_dump_all: the memblock=debug dump, in the kernel's format
+  // (the pr_info lines, each ending in '\n', without log-level or timestamp).
   std::string dump() const;
+  // memblock_dump: the part of the dump for one type.
+  std::string dump_type(MemblockTypeId t) const;
+
+  // memblock_cap_size: the size clipped so that base + size does not wrap.
+  static phys_addr_t cap_size(phys_addr_t base, phys_addr_t size) {
+    return size < PHYS_ADDR_MAX - base ? size : PHYS_ADDR_MAX - base;
+  }
+  // memblock_addrs_overlap
+  static bool addrs_overlap(phys_addr_t base1, phys_addr_t size1, phys_addr_t base2,
+                            phys_addr_t size2) {
+    return base1 < base2 + size2 && base2 < base1 + size1;
+  }
 
   friend bool operator==(const Memblock&, const Memblock&) = default;
 
  private:
-  // memblock_double_array
+  // memblock_double_array (0 or -1, as the kernel)
   int double_array(MemblockTypeId t, phys_addr_t new_area_start, phys_addr_t new_area_size);
   // memblock_insert_region
   void insert_region(MemblockTypeId t, std::size_t idx, phys_addr_t base, phys_addr_t size,

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "impl/common/result.h"
@@ -71,5 +72,42 @@ struct OpResult {
 };
 
 using OpTrace = std::vector<Op>;
+
+// The kernel function an OpKind stands for, e.g. "memblock_reserve"
+// (configuration kinds use their own words: "movable_node", "kernelcore_mirror").
+std::string_view op_kind_name(OpKind kind);
+
+// The same Op with every field the kind does not use set to zero (to_string
+// prints only the used fields, so only canonical Ops round-trip exactly).
+Op canonical_op(const Op& op);
+
+// Runs one Op on the model and returns what the kernel call returns:
+// operations give their errno-style int (void ones 0), allocations and
+// memblock_find_in_range the address (0 = failure), queries 0/1, and
+// memblock_search_pfn_nid the nid (-1 = none).
+OpResult apply_op(Memblock& mb, const Op& op);
+
+// apply_op over a whole trace, one result per op.
+std::vector<OpResult> apply_trace(Memblock& mb, std::span<const Op> trace);
+
+// "HOTPLUG|NOMAP", "NONE" for 0; unknown bits as hex ("HOTPLUG|0x10").
+std::string memblock_flags_to_string(std::uint32_t flags);
+
+// The kernel call, e.g. `memblock_reserve(0x1000, 0x2000)`,
+// `memblock_add_node(0x0, 0x1000, 1, HOTPLUG)`,
+// `memblock_set_node(0x0, 0x1000, reserved, 2)`, `movable_node(1)`.
+std::string to_string(const Op& op);
+
+// Reads one line as to_string prints it (surrounding blanks allowed; numbers
+// may also be decimal or a named constant such as PHYS_ADDR_MAX, SZ_1G,
+// NUMA_NO_NODE). The error message says what is wrong; no file or line.
+Result<Op> parse_op(std::string_view line);
+
+// One op per line, each ending in '\n'.
+std::string trace_to_text(std::span<const Op> trace);
+
+// Reads trace_to_text output: one op per line, blank lines and '#' comments
+// (whole-line or trailing) ignored. Errors name filename:line.
+Result<OpTrace> parse_trace(std::string_view text, std::string_view filename);
 
 }  // namespace mbv
