@@ -127,7 +127,25 @@ Result<E820Entry> e820_parse_line_body(std::string_view body, const SourceLoc& w
   auto bad = [&](const std::string& what) {
     return make_error(ErrorCode::BadInput, what, where);
   };
-  if (!s.starts_with("[mem ")) return bad("expected \"[mem 0x...-0x...] <type>\"");
+  if (!s.starts_with("[mem ")) {
+    // Kernels before 3.8 printed "%016Lx - %016Lx (type)" with an exclusive end.
+    std::uint64_t v[2];
+    std::string_view t = s;
+    for (int k = 0; k < 2; k++) {
+      auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v[k], 16);
+      const std::size_t n = static_cast<std::size_t>(p - t.data());
+      if (ec != std::errc() || n == 0 || n > 16) return bad("expected \"[mem 0x...-0x...] <type>\"");
+      t.remove_prefix(n);
+      if (k == 0) {
+        if (!t.starts_with(" - ")) return bad("expected \"[mem 0x...-0x...] <type>\"");
+        t.remove_prefix(3);
+      }
+    }
+    if (!t.starts_with(" (") || !t.ends_with(")")) return bad("expected \" (<type>)\" after the range");
+    auto type = e820_parse_type_name(t.substr(2, t.size() - 3));
+    if (!type) return bad("unknown e820 type \"" + std::string(t.substr(2, t.size() - 3)) + "\"");
+    return E820Entry{v[0], v[1] - v[0], *type};
+  }
   s.remove_prefix(5);
   auto start = take_hex(s);
   if (!start) return bad("bad start address after \"[mem \" (want 0x and 1-16 hex digits)");
