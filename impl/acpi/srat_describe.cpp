@@ -38,11 +38,13 @@ std::string entry_line(const SratEntry& entry) {
                           e.enabled ? "enabled" : "disabled") +
                  extra_note(e.extra);
         } else if constexpr (std::is_same_v<T, SratMemoryAffinity>) {
+          const std::string range =
+              e.length ? fmt("[mem 0x%016llx-0x%016llx]", static_cast<unsigned long long>(e.base),
+                             static_cast<unsigned long long>(e.base + e.length - 1))
+                       : fmt("[mem 0x%016llx, empty]", static_cast<unsigned long long>(e.base));
           return at +
-                 fmt("memory     pxm %u  [mem 0x%016llx-0x%016llx] length 0x%llx  %s%s%s",
-                     e.proximity_domain, static_cast<unsigned long long>(e.base),
-                     static_cast<unsigned long long>(e.base + e.length - 1),
-                     static_cast<unsigned long long>(e.length),
+                 fmt("memory     pxm %u  %s length 0x%llx  %s%s%s", e.proximity_domain,
+                     range.c_str(), static_cast<unsigned long long>(e.length),
                      e.enabled ? "enabled" : "disabled", e.hot_pluggable ? " hot-pluggable" : "",
                      e.non_volatile ? " non-volatile" : "") +
                  extra_note(e.extra);
