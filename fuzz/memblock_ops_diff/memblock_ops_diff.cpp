@@ -1,0 +1,35 @@
+// Property: for every decoded operation trace, the reference model and the
+// real mm/memblock.c (kernel oracle) return the same values and hold the same
+// whole state after every op, and every agreed step satisfies the executable
+// spec (model/spec). Decoding is impl/trace/trace_decode (shared with the
+// memblock_ops fuzzer; it caps trace length so each input runs fast); the
+// logic is model/diff/diff_check. Exits 77 (skip) when no oracle was built.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <span>
+
+#include "impl/trace/trace_decode.h"
+#include "model/diff/diff_check.h"
+
+namespace {
+std::unique_ptr<mbv::DiffCheck> g_check;  // the kernel's memblock is process-global anyway
+}
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  auto c = mbv::DiffCheck::open_default();
+  if (!c) {
+    std::fprintf(stderr, "memblock_ops_diff: skipped: %s\n", c.error().to_string().c_str());
+    std::exit(77);
+  }
+  g_check = std::move(*c);
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  auto trace = mbv::decode_trace(std::span<const std::uint8_t>(data, size));
+  if (!trace) return 0;  // undecodable bytes are not findings
+  mbv::check_or_trap(g_check->check(*trace));
+  return 0;
+}

@@ -1,0 +1,41 @@
+#include "model/diff/diff_check.h"
+
+#include <cstdio>
+
+#include "model/spec/spec.h"
+
+namespace mbv {
+
+Result<std::unique_ptr<DiffCheck>> DiffCheck::open_default() {
+  Result<std::string> so = default_oracle_path();
+  if (!so) return so.error();
+  Result<KernelOracle> o = KernelOracle::load(*so);
+  if (!o) return o.error();
+  return std::make_unique<DiffCheck>(std::move(*o));
+}
+
+DiffCheck::DiffCheck(KernelOracle oracle) : oracle_(std::move(oracle)), diff_(oracle_) {}
+
+std::optional<std::string> DiffCheck::check(std::span<const Op> trace) {
+  std::size_t agreed = trace.size();
+  if (auto d = diff_.run(trace)) {
+    if (d->kind != DivergenceKind::KernelBug) return "model/kernel divergence\n" + d->describe();
+    agreed = d->op_index;  // the ops before the BUG
+  }
+  // Model and kernel states were equal after each of these steps, so the
+  // spec judges the kernel as much as the model.
+  Memblock mb;
+  for (std::size_t i = 0; i < agreed; ++i) {
+    const Memblock before = mb;
+    const OpResult r = apply_op(mb, trace[i]);
+    std::string gap;
+    if (auto v = spec::check_step(before, trace[i], r, mb, &gap)) {
+      return "spec violation at step " + std::to_string(i + 1) + " (" + to_string(trace[i]) +
+             "): " + v->to_string() + "\ntrace:\n" + trace_to_text(trace.first(i + 1));
+    }
+    if (!gap.empty()) break;  // a documented 6.1 gap: the spec predicts nothing after it
+  }
+  return std::nullopt;
+}
+
+}  // namespace mbv

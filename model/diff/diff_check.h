@@ -1,0 +1,43 @@
+// One differential check as fuzzers and properties use it: the trace through
+// model and kernel side by side (model/diff/differential.h), then the
+// executable spec (model/spec) on every step both agreed on.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "impl/common/result.h"
+#include "model/diff/differential.h"
+#include "model/oracle/kernel_oracle.h"
+
+namespace mbv {
+
+class DiffCheck {
+ public:
+  // Loads the default oracle (the one CMake built).
+  static Result<std::unique_ptr<DiffCheck>> open_default();
+  explicit DiffCheck(KernelOracle oracle);
+
+  // nullopt when model and kernel agree after every op and every step
+  // satisfies the spec; otherwise the report. A kernel BUG ends the trace
+  // there without a finding (the differential engine reports those).
+  std::optional<std::string> check(std::span<const Op> trace);
+
+  KernelOracle& oracle() { return oracle_; }
+
+ private:
+  KernelOracle oracle_;
+  Differential diff_;
+};
+
+// Prints the report and traps (fuzz harnesses: the oracle is always
+// compiled in, never a bare assert).
+inline void check_or_trap(const std::optional<std::string>& report) {
+  if (!report) return;
+  std::fprintf(stderr, "%s\n", report->c_str());
+  __builtin_trap();
+}
+
+}  // namespace mbv
