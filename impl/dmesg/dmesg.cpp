@@ -110,6 +110,7 @@ std::string_view dmesg_strip_prefix(std::string_view s) {
     if (c2 != std::string_view::npos && c2 < 16) {
       s.remove_prefix(c2 + 1);
       if (!s.empty() && s[0] == ' ') s.remove_prefix(1);
+      strip_timestamp(s);
     }
   }
   // syslog / journalctl: "Mon DD HH:MM:SS host kernel: " or "kernel: "
@@ -385,7 +386,7 @@ Result<DmesgRead> read_dmesg(std::string_view text, std::string_view file) {
       note("RAMDISK");
       continue;
     }
-    if (c.lit("Memory: ") && body.find("K available") != std::string_view::npos) {
+    if (c.lit("Memory: ") && body.find(" available") != std::string_view::npos) {
       DmesgMemory m;
       auto a = c.dec();
       std::optional<std::uint64_t> t;
