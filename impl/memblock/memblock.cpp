@@ -131,11 +131,19 @@ Memblock::Memblock() {
 // ---------------------------------------------------------------------------
 // Region-array primitives
 
+// Records a kernel BUG (the first one wins: the kernel would be dead).
+void Memblock::note_bug(KernelBug b) {
+  if (kernel_bug == KernelBug::None) kernel_bug = b;
+}
+
 // memblock_insert_region (mm/memblock.c)
 void Memblock::insert_region(MemblockTypeId t, std::size_t idx, phys_addr_t base,
                              phys_addr_t size, int nid, std::uint32_t flags) {
   MemblockType& type = this->type(t);
-  MB_CHECK(type.cnt() < type.max, "memblock_insert_region: cnt >= max (kernel BUG_ON)");
+  if (type.cnt() >= type.max) {
+    note_bug(KernelBug::InsertFull);
+    return;
+  }
   type.regions.insert(type.regions.begin() + static_cast<std::ptrdiff_t>(idx),
                       MemblockRegion{base, size, flags, nid});
   type.total_size += size;
@@ -159,8 +167,10 @@ void Memblock::merge_regions(MemblockTypeId t) {
     MemblockRegion& cur = r[i];
     const MemblockRegion& next = r[i + 1];
     if (cur.base + cur.size != next.base || cur.nid != next.nid || cur.flags != next.flags) {
-      MB_CHECK(!(cur.base + cur.size > next.base),
-               "memblock_merge_regions: overlapping regions (kernel BUG_ON)");
+      if (cur.base + cur.size > next.base) {
+        note_bug(KernelBug::MergeOverlap);
+        return;
+      }
       i++;
       continue;
     }
@@ -193,8 +203,7 @@ int Memblock::double_array(MemblockTypeId t, phys_addr_t new_area_start,
   // The old array goes back first (unless it is the static one), then the
   // new one is reserved; the reservation may itself double `reserved`.
   if (old_phys != 0) phys_free(old_phys, old_alloc_size);
-  MB_CHECK(reserve(addr, new_alloc_size) == 0,
-           "memblock_double_array: reserving the new array failed (kernel BUG_ON)");
+  if (reserve(addr, new_alloc_size) != 0) note_bug(KernelBug::DoubleArrayReserve);
   return 0;
 }
 

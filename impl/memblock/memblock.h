@@ -91,6 +91,30 @@ struct IsolatedRange {
   int end_rgn = 0;
 };
 
+// A BUG()/BUG_ON() the kernel would hit. It is reachable from input (for
+// example memblock_trim_memory with an alignment that makes round_up wrap
+// leaves unsorted regions, and the next merge BUGs), so the model records it
+// instead of aborting: the operation stops where the kernel would have died
+// and the state after it is meaningless. Callers stop the trace.
+enum class KernelBug : std::uint8_t {
+  None,
+  DoubleArrayReserve,  // memblock_double_array: reserving the new array failed
+  MergeOverlap,        // memblock_merge_regions: a region overlaps the next
+  InsertFull,          // memblock_insert_region: cnt >= max
+};
+
+// The line of that BUG_ON in Linux 6.1 mm/memblock.c (what the kernel
+// oracle reports); 0 for None.
+constexpr int kernel_bug_line(KernelBug b) {
+  switch (b) {
+    case KernelBug::None: return 0;
+    case KernelBug::DoubleArrayReserve: return 493;
+    case KernelBug::MergeOverlap: return 520;
+    case KernelBug::InsertFull: return 552;
+  }
+  return 0;
+}
+
 class Memblock {
  public:
   Memblock();
@@ -104,6 +128,8 @@ class Memblock {
   bool movable_node = false;           // movable_node_is_enabled()
   bool mirrored_kernelcore = false;    // kernelcore=mirror
   bool system_has_some_mirror = false;
+  // The first kernel BUG this state ran into (None: the kernel is alive).
+  KernelBug kernel_bug = KernelBug::None;
 
   MemblockType& type(MemblockTypeId id) { return id == MemblockTypeId::Memory ? memory : reserved; }
   const MemblockType& type(MemblockTypeId id) const {
@@ -269,6 +295,7 @@ class Memblock {
   friend bool operator==(const Memblock&, const Memblock&) = default;
 
  private:
+  void note_bug(KernelBug b);
   // memblock_double_array (0 or -1, as the kernel)
   int double_array(MemblockTypeId t, phys_addr_t new_area_start, phys_addr_t new_area_size);
   // memblock_insert_region

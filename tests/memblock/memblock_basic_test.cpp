@@ -280,6 +280,26 @@ TEST(MemblockAdd, ResizeWithoutFreeMemory) {
   EXPECT_EQ(mb, before);
 }
 
+// Doubling memory while reserved is full and memory has room for exactly
+// one new array: the new memory array takes the only free 8K, reserving it
+// needs a new reserved array, which finds no room: the kernel's BUG_ON in
+// memblock_double_array. The model records it (and stops there).
+//   memory:   |[m0]  [m1] ... [m126]  [m127]|
+//   reserved: |[m0]  [m1] ... [m126]        |   + one elsewhere = 128
+TEST(MemblockAdd, DoubleArrayReserveBug) {
+  Memblock mb;
+  for (std::uint64_t i = 0; i < INIT_MEMBLOCK_REGIONS; i++) {
+    EXPECT_EQ(mb.add(SZ_1M + i * 0x10000, 0x2000), 0);
+    if (i + 1 < INIT_MEMBLOCK_REGIONS) EXPECT_EQ(mb.reserve(SZ_1M + i * 0x10000, 0x2000), 0);
+  }
+  EXPECT_EQ(mb.reserve(SZ_4G, SZ_4K), 0);
+  ASSERT_EQ(mb.reserved.cnt(), INIT_MEMBLOCK_REGIONS);
+  mb.allow_resize();
+  EXPECT_EQ(mb.add(2 * SZ_1G, SZ_4K), 0);
+  EXPECT_EQ(mb.kernel_bug, KernelBug::DoubleArrayReserve);
+  EXPECT_EQ(mb.memory.array_phys, SZ_1M + (INIT_MEMBLOCK_REGIONS - 1) * 0x10000);
+}
+
 // ---------------------------------------------------------------------------
 // memblock_reserve
 

@@ -67,6 +67,24 @@ TEST(MemblockTrimMemory, KeepsAttributes) {
                  0x3000);
 }
 
+// memblock_trim_memory with a 2M alignment on a region ending at
+// PHYS_ADDR_MAX: round_up(base, 2M) wraps to 0 and the region becomes
+// [0, 0xffffffffffe00000) at index 1, after a higher region (I1 broken; the
+// kernel oracle agrees). The next add runs the merge pass, which hits the
+// kernel's BUG_ON in memblock_merge_regions: recorded, not aborted.
+TEST(MemblockTrimMemory, RoundUpWrapThenMergeBug) {
+  Memblock mb;
+  EXPECT_EQ(mb.add(0xfffffffffffd3fff, 0x4c000), 0);  // capped at PHYS_ADDR_MAX
+  EXPECT_EQ(mb.add(0xb3f9000, 0x8000000000), 0);
+  mb.trim_memory(SZ_2M);
+  EXPECT_REGIONS(mb.memory, {rgn(0xb400000, 0x7fffe00000), rgn(0, 0xffffffffffe00000)},
+                 0x8000000000 + 0x2c000);
+  EXPECT_EQ(mb.kernel_bug, KernelBug::None);
+  EXPECT_EQ(mb.add(0x1000, 0x1000), 0);
+  EXPECT_EQ(mb.kernel_bug, KernelBug::MergeOverlap);
+  EXPECT_EQ(kernel_bug_line(mb.kernel_bug), 520);
+}
+
 // memblock_cap_memory_range inside a NOMAP region [sim]
 //   before: |+---------------- NOMAP ----------------+|
 //   after:  |+--NOMAP--+------NOMAP------+--NOMAP--+|
