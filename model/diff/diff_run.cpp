@@ -79,7 +79,8 @@ Result<DiffReport> run_diff(const DiffOptions& opt,
               "seed " + std::to_string(opt.seed) + ", trace " + std::to_string(i) + ", ops-per-trace " +
                   std::to_string(opt.ops_per_trace) + ", movable_node " + mode_name(g.movable_node),
               "kernel tree: " + rep.tree,
-              "first divergence: op " + std::to_string(f.minimal.op_index + 1) + ": " +
+              std::string(bug ? "kernel BUG at op " : "first divergence: op ") +
+                  std::to_string(f.minimal.op_index + 1) + ": " +
                   to_string(f.minimal.trace[f.minimal.op_index]),
               "replay: mbverify diff --replay " + f.file +
                   (opt.kernel_src.empty() ? "" : " --kernel-src " + opt.kernel_src)};
