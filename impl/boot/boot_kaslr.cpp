@@ -1,0 +1,66 @@
+// Where the decompressor left the kernel: a fixed address, KASLR's choice
+// from the raw firmware e820 and SRAT with the scenario's random value, or
+// LOAD_PHYSICAL_ADDR (arch/x86/boot/compressed/kaslr.c choose_random_location).
+#include "impl/boot/boot.h"
+#include "impl/numa/kprint.h"
+
+namespace mbv {
+
+namespace {
+
+// choose_random_location's physical half. Needs h7's impl/kaslr model; until
+// it is linked here, a KASLR scenario is refused rather than placed wrongly.
+Result<std::uint64_t> kaslr_place_kernel(const BootState& st, std::uint64_t size,
+                                         std::uint64_t rand_phys, std::uint64_t rand_virt) {
+  (void)size;
+  (void)rand_phys;
+  (void)rand_virt;
+  return make_error(ErrorCode::Unsupported,
+                    "KASLR placement is not available in this build (impl/kaslr); give the "
+                    "kernel a fixed address with `kernel ... at=` or --kernel-at",
+                    SourceLoc{st.scenario.name});
+}
+
+}  // namespace
+
+Status boot_place_kernel(BootState& st) {
+  const ScenarioKernel& k = st.scenario.kernel;
+  const std::uint64_t size = round_up(k.size, PAGE_SIZE);
+  if (size < 2 * BRK_AREA_BYTES) {
+    return make_error(ErrorCode::BadInput,
+                      "kernel size " + khex(k.size, 0) + " is smaller than two .brk areas",
+                      SourceLoc{st.scenario.name});
+  }
+  std::optional<std::uint64_t> at = st.options.kernel_at ? st.options.kernel_at : k.at;
+  const std::optional<std::uint64_t> rnd =
+      st.options.kernel_at ? std::nullopt : (st.options.kaslr_random ? st.options.kaslr_random : k.kaslr_random);
+  if (st.options.kaslr_random) at.reset();
+  if (at) {
+    st.kernel.text = *at;
+    st.kernel.how = "fixed";
+  } else if (rnd && !st.cmdline.nokaslr) {
+    auto placed = kaslr_place_kernel(st, size, *rnd, k.kaslr_random_virt.value_or(0));
+    if (!placed) return placed.error();
+    st.kernel.text = *placed;
+    st.kernel.randomized = *placed != LOAD_PHYSICAL_ADDR;
+    st.kernel.how = st.kernel.randomized ? "kaslr" : "kaslr (physical KASLR disabled: 16M)";
+  } else {
+    st.kernel.text = LOAD_PHYSICAL_ADDR;
+    st.kernel.how = st.cmdline.nokaslr ? "nokaslr (16M)" : "default (16M)";
+  }
+  if (st.kernel.text + size < st.kernel.text) {
+    return make_error(ErrorCode::Overflow, "the kernel image wraps the address space",
+                      SourceLoc{st.scenario.name});
+  }
+  st.kernel.end = st.kernel.text + size;
+  st.kernel.reserve_end = st.kernel.end - BRK_AREA_BYTES;
+  // early_alloc_pgt_buf extends brk by the whole page-table buffer; reserve_brk
+  // reserves what brk used, so the whole buffer.
+  st.kernel.brk = PhysRange{st.kernel.reserve_end,
+                            st.kernel.reserve_end + INIT_PGT_BUF_PAGES * PAGE_SIZE};
+  st.log.push_back("Kernel image at " + kmem_range(st.kernel.text, st.kernel.end, 18) + " (" +
+                   st.kernel.how + ")");
+  return Ok{};
+}
+
+}  // namespace mbv
