@@ -53,13 +53,16 @@ std::vector<Visit> walk(const Srat& s) {
   const std::uint32_t end = table_length(s);
   std::vector<Visit> v;
   v.reserve(s.entries.size() + 1);
+  // Offsets are recomputed from the lengths (as write_srat lays the table
+  // out), so hand-built values with stale offsets are read correctly too.
+  std::uint32_t off = kSratHeaderBytes;
   for (const auto& e : s.entries) {
-    const std::uint32_t off = entry_offset(e);
-    if (off + kSubtableHeaderBytes >= end) break;
+    if (off + kSubtableHeaderBytes >= end) return v;
     v.push_back({&e, entry_type(e), entry_length(e), off});
+    off += entry_length(e);
   }
-  if (s.zero_length_at && *s.zero_length_at + kSubtableHeaderBytes < end)
-    v.push_back({nullptr, s.zero_length_type, 0, *s.zero_length_at});
+  if (s.zero_length_at && off + kSubtableHeaderBytes < end)
+    v.push_back({nullptr, s.zero_length_type, 0, off});
   return v;
 }
 
