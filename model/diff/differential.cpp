@@ -19,7 +19,8 @@ const char* kind_line(DivergenceKind k) {
   switch (k) {
     case DivergenceKind::ReturnValue: return "return values differ";
     case DivergenceKind::State: return "states differ after the op";
-    case DivergenceKind::KernelBug: return "the kernel hit BUG()";
+    case DivergenceKind::KernelBug: return "the kernel hit BUG() and the model recorded the same BUG";
+    case DivergenceKind::BugMismatch: return "only one side hit a kernel BUG, or at another line";
   }
   return "?";
 }
@@ -48,10 +49,13 @@ std::string Divergence::describe() const {
   std::string s = head + std::to_string(op_index + 1) + " of " + std::to_string(trace.size()) +
                   ": " + to_string(trace[op_index]) + "\n";
   s += std::string("  ") + kind_line(kind) + "\n";
-  if (kind == DivergenceKind::KernelBug)
-    s += "  kernel: BUG at mm/memblock.c:" + std::to_string(bug_line) +
-         " (the trace ends here; the model is not run on this op)\n";
-  else
+  auto bug = [](int line) {
+    return line ? "BUG at mm/memblock.c:" + std::to_string(line) : std::string("no BUG");
+  };
+  if (kind == DivergenceKind::KernelBug || kind == DivergenceKind::BugMismatch)
+    s += "  kernel: " + bug(bug_line) + "; model: " + bug(model_bug_line) +
+         " (a real kernel stops here)\n";
+  if (kind != DivergenceKind::KernelBug)
     s += "  model returned " + hex(model_result.value) + ", kernel returned " +
          hex(oracle_result.value) + "\n";
   s += "trace:\n";
@@ -72,16 +76,15 @@ std::optional<Divergence> Differential::run(std::span<const Op> trace) {
   model_ = Memblock();
   for (std::size_t i = 0; i < trace.size(); ++i) {
     const Op& op = trace[i];
-    // The kernel runs first: if it BUGs, the trace ends there (a real kernel
-    // would have stopped) and the model, which treats BUG_ON as a broken
-    // invariant (MB_CHECK), is not asked to run that op.
     const OracleOutcome out = oracle_.apply(op);
-    OpResult mr{};
-    if (!out.kernel_bug) mr = step_(model_, op);
+    const OpResult mr = step_(model_, op);
     ++ops_run_;
     DivergenceKind kind;
-    if (out.kernel_bug) {
-      kind = DivergenceKind::KernelBug;
+    const int model_bug = kernel_bug_line(model_.kernel_bug);
+    if (out.kernel_bug || model_bug) {
+      // a real kernel would have stopped here: the trace ends either way
+      kind = out.kernel_bug && model_bug == out.bug_line ? DivergenceKind::KernelBug
+                                                         : DivergenceKind::BugMismatch;
     } else if (!(mr == out.result)) {
       kind = DivergenceKind::ReturnValue;
     } else {
@@ -100,6 +103,7 @@ std::optional<Divergence> Differential::run(std::span<const Op> trace) {
     for (std::size_t j = 0; j < i; ++j) step_(d.model_before, trace[j]);
     d.model_after = model_;
     if (!out.kernel_bug) oracle_.snapshot(d.oracle_after);
+    d.model_bug_line = model_bug;
     oracle_.reset();  // a BUG leaves the kernel state half-edited
     return d;
   }

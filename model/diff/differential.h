@@ -20,15 +20,18 @@ namespace mbv {
 using ModelStep = std::function<OpResult(Memblock&, const Op&)>;
 
 // KernelBug is a kernel finding rather than a model divergence: the kernel
-// reached BUG()/BUG_ON() (e.g. memblock_merge_regions on unsorted regions).
-enum class DivergenceKind { ReturnValue, State, KernelBug };
+// reached BUG()/BUG_ON() (e.g. memblock_merge_regions on unsorted regions) and
+// the model recorded the same BUG (Memblock::kernel_bug, same line); the
+// trace ends there. BugMismatch: only one side BUGged, or at another line.
+enum class DivergenceKind { ReturnValue, State, KernelBug, BugMismatch };
 
 struct Divergence {
   DivergenceKind kind = DivergenceKind::State;
   std::size_t op_index = 0;     // first divergent op
   OpTrace trace;                // the trace it was found in (up to and incl. op_index)
   OpResult model_result, oracle_result;
-  int bug_line = 0;             // KernelBug: line in mm/memblock.c
+  int bug_line = 0;             // the kernel's BUG line in mm/memblock.c (0: none)
+  int model_bug_line = 0;       // the BUG line the model recorded (0: none)
   Memblock model_before, model_after, oracle_after;
 
   // The report: the op, both return values, the trace, the state before,

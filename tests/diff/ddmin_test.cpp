@@ -9,7 +9,6 @@
 namespace mbv::test {
 namespace {
 
-bool contains(const OpTrace& t, const Op& op) { return std::find(t.begin(), t.end(), op) != t.end(); }
 
 // Fails iff both marker ops are present in order: ddmin keeps exactly them.
 TEST(Ddmin, keeps_two_needed_ops_in_order) {

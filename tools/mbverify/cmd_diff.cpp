@@ -32,8 +32,8 @@ int report(const Result<DiffReport>& r) {
                static_cast<unsigned long long>(r->ops), r->seconds);
   if (r->kernel_bugs)
     std::fprintf(stderr,
-                 "diff: %llu traces reached a kernel BUG (a kernel finding, not a divergence; "
-                 "the trace ends there)\n",
+                 "diff: %llu traces reached a kernel BUG that the model recorded too (a kernel "
+                 "finding, not a divergence; the trace ends there)\n",
                  static_cast<unsigned long long>(r->kernel_bugs));
   std::printf("%llu traces, %llu divergences\n", static_cast<unsigned long long>(r->traces),
               static_cast<unsigned long long>(r->divergences));
