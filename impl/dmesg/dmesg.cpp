@@ -463,7 +463,7 @@ std::string write_dmesg(const DmesgLog& log, bool timestamps) {
     else if (t.who == "user") line("user-defined physical RAM map:");
     else if (t.who == "modified") line("modified physical RAM map:");
     else line("extended physical RAM map:");
-    const std::string tab = e820_print_table(t.table, t.who);
+    const std::string tab = e820_print_table(t.table, t.who, /*lossless=*/true);
     std::size_t p = 0;
     while (p < tab.size()) {
       const std::size_t nl = tab.find('\n', p);

@@ -154,6 +154,8 @@ std::string dmesg_summary(const DmesgRead& read);
 
 // Print a log in the kernel's formats, in boot order (used for seeds,
 // benchmarks and round-trip tests). `timestamps` adds "[    0.000000] ".
+// RESERVED_KERN entries print as "reserved kernel" (the kernel prints
+// "usable") so that a written log reads back to the same tables.
 std::string write_dmesg(const DmesgLog& log, bool timestamps = true);
 
 }  // namespace mbv
