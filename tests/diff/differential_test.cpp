@@ -142,3 +142,26 @@ TEST(DiffReplay, missing_file) {
 
 }  // namespace
 }  // namespace mbv::test
+
+namespace mbv::test {
+namespace {
+
+// Every corpus/regressions/diff-*.trace replays with no divergence.
+TEST(DiffRegressions, replay_all) {
+  const std::filesystem::path dir = std::filesystem::path(MBV_SOURCE_DIR) / "corpus/regressions";
+  if (!default_oracle_path().ok()) GTEST_SKIP() << default_oracle_path().error().to_string();
+  std::size_t n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("diff-", 0) != 0 || e.path().extension() != ".trace") continue;
+    ++n;
+    auto rep = replay_diff(e.path().string(), "");
+    ASSERT_TRUE(rep.ok()) << rep.error().to_string();
+    EXPECT_EQ(rep->divergences, 0u) << name << ":\n"
+                                    << (rep->findings.empty() ? "" : rep->findings[0].minimal.describe());
+  }
+  EXPECT_GE(n, 2u);
+}
+
+}  // namespace
+}  // namespace mbv::test
