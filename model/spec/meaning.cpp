@@ -111,8 +111,7 @@ void IntervalMap::erase(phys_addr_t start, phys_addr_t end) {
 }
 
 Meaning Meaning::of(const Memblock& mb) {
-  return Meaning{IntervalMap::of_regions(mb.memory.regions),
-                 IntervalMap::of_regions(mb.reserved.regions)};
+  return Meaning{IntervalMap::of_regions(mb.memory.regions), IntervalMap::of_regions(mb.reserved.regions)};
 }
 
 std::string fmt_hex(std::uint64_t v) {
@@ -123,18 +122,14 @@ std::string fmt_hex(std::uint64_t v) {
 
 std::string fmt_range(phys_addr_t start, phys_addr_t end) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "[mem %#018llx-%#018llx]",
-                static_cast<unsigned long long>(start),
+  std::snprintf(buf, sizeof buf, "[mem %#018llx-%#018llx]", static_cast<unsigned long long>(start),
                 static_cast<unsigned long long>(end - 1));
   return buf;
 }
 
-std::string fmt_attr(const Attr& a) {
-  return "nid " + std::to_string(a.nid) + " flags " + fmt_hex(a.flags);
-}
+std::string fmt_attr(const Attr& a) { return "nid " + std::to_string(a.nid) + " flags " + fmt_hex(a.flags); }
 
-std::optional<std::string> first_difference(const IntervalMap& expected,
-                                            const IntervalMap& actual) {
+std::optional<std::string> first_difference(const IntervalMap& expected, const IntervalMap& actual) {
   if (expected == actual) return std::nullopt;
   // Walk all boundary points of both maps; the first elementary interval whose
   // value differs is the answer.
@@ -152,8 +147,7 @@ std::optional<std::string> first_difference(const IntervalMap& expected,
   for (std::size_t i = 0; i + 1 < pts.size(); ++i) {
     auto e = expected.at(pts[i]);
     auto a = actual.at(pts[i]);
-    if (e != a)
-      return fmt_range(pts[i], pts[i + 1]) + " should be " + show(e) + " but is " + show(a);
+    if (e != a) return fmt_range(pts[i], pts[i + 1]) + " should be " + show(e) + " but is " + show(a);
   }
   return "maps differ in segmentation only (not in normal form)";
 }

@@ -46,7 +46,7 @@ class IntervalMap {
   std::optional<Seg> run_at(phys_addr_t addr) const;
   // Number of covered bytes.
   std::uint64_t covered_bytes() const;
-  bool covers(phys_addr_t start, phys_addr_t end) const;  // every byte
+  bool covers(phys_addr_t start, phys_addr_t end) const;      // every byte
   bool intersects(phys_addr_t start, phys_addr_t end) const;  // some byte
   // Maximal uncovered sub-ranges of [start, end).
   std::vector<PhysRange> gaps_in(phys_addr_t start, phys_addr_t end) const;
@@ -72,9 +72,7 @@ struct Meaning {
   IntervalMap reserved;
   static Meaning of(const Memblock& mb);
   IntervalMap& type(MemblockTypeId t) { return t == MemblockTypeId::Memory ? memory : reserved; }
-  const IntervalMap& type(MemblockTypeId t) const {
-    return t == MemblockTypeId::Memory ? memory : reserved;
-  }
+  const IntervalMap& type(MemblockTypeId t) const { return t == MemblockTypeId::Memory ? memory : reserved; }
   friend bool operator==(const Meaning&, const Meaning&) = default;
 };
 
@@ -83,7 +81,6 @@ std::string fmt_range(phys_addr_t start, phys_addr_t end);
 std::string fmt_hex(std::uint64_t v);
 std::string fmt_attr(const Attr& a);
 // First address where two maps differ, described in one line, or nullopt.
-std::optional<std::string> first_difference(const IntervalMap& expected,
-                                            const IntervalMap& actual);
+std::optional<std::string> first_difference(const IntervalMap& expected, const IntervalMap& actual);
 
 }  // namespace mbv::spec

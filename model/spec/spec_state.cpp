@@ -65,9 +65,8 @@ void remove_range(SpecState& s, MemblockTypeId t, phys_addr_t base, phys_addr_t 
 void rewrite(SpecState& s, MemblockTypeId t, phys_addr_t base, phys_addr_t size,
              const std::function<Attr(Attr)>& f) {
   const PhysRange r = capped(base, size);
-  s.meaning.type(t).update(r.start, r.end, [&](std::optional<Attr> a) {
-    return a ? std::optional<Attr>(f(*a)) : a;
-  });
+  s.meaning.type(t).update(r.start, r.end,
+                           [&](std::optional<Attr> a) { return a ? std::optional<Attr>(f(*a)) : a; });
   if (t == MemblockTypeId::Memory) s.memory_cuts.clear();
 }
 
@@ -125,29 +124,26 @@ std::optional<std::string> trim_memory(SpecState& s, phys_addr_t align) {
   return std::nullopt;
 }
 
-phys_addr_t find_in_range(const SpecState& s, phys_addr_t start, phys_addr_t end,
-                          phys_addr_t size, phys_addr_t align) {
+phys_addr_t find_in_range(const SpecState& s, phys_addr_t start, phys_addr_t end, phys_addr_t size,
+                          phys_addr_t align) {
   // memblock_find_in_range (mm/memblock.c): mirror first when the system has
   // some, then any memory.
   const std::uint32_t flags = s.config.system_has_some_mirror ? MEMBLOCK_MIRROR : MEMBLOCK_NONE;
   phys_addr_t r = spec_find(s, size, align, start, end, NUMA_NO_NODE, flags);
-  if (!r && (flags & MEMBLOCK_MIRROR))
-    r = spec_find(s, size, align, start, end, NUMA_NO_NODE, MEMBLOCK_NONE);
+  if (!r && (flags & MEMBLOCK_MIRROR)) r = spec_find(s, size, align, start, end, NUMA_NO_NODE, MEMBLOCK_NONE);
   return r;
 }
 
 }  // namespace
 
-phys_addr_t cap_size(phys_addr_t base, phys_addr_t size) {
-  return std::min(size, PHYS_ADDR_MAX - base);
-}
+phys_addr_t cap_size(phys_addr_t base, phys_addr_t size) { return std::min(size, PHYS_ADDR_MAX - base); }
 
 phys_addr_t array_bytes(std::size_t max) {
   return round_up(static_cast<std::uint64_t>(max) * MEMBLOCK_REGION_BYTES, PAGE_SIZE);
 }
 
 Config config_of(const Memblock& mb) {
-  return Config{mb.bottom_up,   mb.current_limit,       mb.can_resize,
+  return Config{mb.bottom_up,    mb.current_limit,       mb.can_resize,
                 mb.movable_node, mb.mirrored_kernelcore, mb.system_has_some_mirror};
 }
 
@@ -173,8 +169,8 @@ SpecState SpecState::of(const Memblock& mb) {
   s.reserved_total = mb.reserved.total_size;
   const auto& rs = mb.memory.regions;
   for (std::size_t i = 0; i + 1 < rs.size(); ++i)
-    if (rs[i].size && rs[i + 1].size && rs[i].end() == rs[i + 1].base &&
-        rs[i].nid == rs[i + 1].nid && rs[i].flags == rs[i + 1].flags)
+    if (rs[i].size && rs[i + 1].size && rs[i].end() == rs[i + 1].base && rs[i].nid == rs[i + 1].nid &&
+        rs[i].flags == rs[i + 1].flags)
       s.memory_cuts.push_back(rs[i + 1].base);
   return s;
 }
@@ -206,18 +202,19 @@ bool skip_memory(const Attr& m, int nid, std::uint32_t flags, bool movable_node)
 std::vector<PhysRange> free_ranges(const SpecState& s, int nid, std::uint32_t flags) {
   if (nid == MAX_NUMNODES) nid = NUMA_NO_NODE;  // __next_mem_range treats it as "any"
   std::vector<PhysRange> out;
+  const auto& res = s.meaning.reserved.segs();
+  std::size_t first = 0;  // first reserved segment ending above the region (sweep)
   for (const auto& reg : s.memory_regions()) {
     if (skip_memory(Attr{reg.nid, reg.flags}, nid, flags, s.config.movable_node)) continue;
     // The gaps between consecutive reserved regions, clipped to the region.
     // Where two reserved regions touch strictly inside the region the walk
     // reports an empty range [p, p) (map 3.2; it matters for size-0 finds).
+    while (first < res.size() && res[first].end <= reg.base) ++first;
     phys_addr_t cur = reg.base;
     std::optional<phys_addr_t> prev_end;
-    for (const auto& rs : s.meaning.reserved.segs()) {
-      if (rs.end <= reg.base) {
-        prev_end = rs.end;
-        continue;
-      }
+    if (first > 0) prev_end = res[first - 1].end;
+    for (std::size_t i = first; i < res.size(); ++i) {
+      const Seg& rs = res[i];
       if (rs.start >= reg.end()) break;
       if (rs.start > cur)
         out.push_back({cur, rs.start});
@@ -233,8 +230,7 @@ std::vector<PhysRange> free_ranges(const SpecState& s, int nid, std::uint32_t fl
 
 phys_addr_t spec_find(const SpecState& s, phys_addr_t size, phys_addr_t align, phys_addr_t start,
                       phys_addr_t end, int nid, std::uint32_t flags) {
-  if (end == MEMBLOCK_ALLOC_ACCESSIBLE || end == MEMBLOCK_ALLOC_NOLEAKTRACE)
-    end = s.config.current_limit;
+  if (end == MEMBLOCK_ALLOC_ACCESSIBLE || end == MEMBLOCK_ALLOC_NOLEAKTRACE) end = s.config.current_limit;
   start = std::max<phys_addr_t>(start, PAGE_SIZE);
   end = std::max(start, end);
   // Each free range is clamped to the window. For size > 0 the best block of
@@ -271,8 +267,8 @@ bool is_alloc(OpKind k) {
 }
 
 bool is_query(OpKind k) {
-  return k == OpKind::IsRegionReserved || k == OpKind::IsRegionMemory ||
-         k == OpKind::SearchPfnNid || k == OpKind::FindInRange;
+  return k == OpKind::IsRegionReserved || k == OpKind::IsRegionMemory || k == OpKind::SearchPfnNid ||
+         k == OpKind::FindInRange;
 }
 
 std::vector<Attempt> alloc_attempts(const SpecState& s, const Op& op, phys_addr_t* align_out) {
@@ -296,13 +292,24 @@ std::vector<Attempt> alloc_attempts(const SpecState& s, const Op& op, phys_addr_
     if (min) range_nid(0, max, nid, exact);
   };
   switch (op.kind) {
-    case OpKind::PhysAllocRange: range_nid(op.c, op.d, NUMA_NO_NODE, false); break;
-    case OpKind::PhysAllocTryNid: range_nid(0, MEMBLOCK_ALLOC_ACCESSIBLE, op.nid, false); break;
+    case OpKind::PhysAllocRange:
+      range_nid(op.c, op.d, NUMA_NO_NODE, false);
+      break;
+    case OpKind::PhysAllocTryNid:
+      range_nid(0, MEMBLOCK_ALLOC_ACCESSIBLE, op.nid, false);
+      break;
     case OpKind::AllocTryNid:
-    case OpKind::AllocTryNidRaw: internal(op.c, op.d, op.nid, false); break;
-    case OpKind::AllocExactNidRaw: internal(op.c, op.d, op.nid, true); break;
-    case OpKind::AllocLow: internal(MEMBLOCK_LOW_LIMIT, ARCH_LOW_ADDRESS_LIMIT, NUMA_NO_NODE, false); break;
-    default: break;
+    case OpKind::AllocTryNidRaw:
+      internal(op.c, op.d, op.nid, false);
+      break;
+    case OpKind::AllocExactNidRaw:
+      internal(op.c, op.d, op.nid, true);
+      break;
+    case OpKind::AllocLow:
+      internal(MEMBLOCK_LOW_LIMIT, ARCH_LOW_ADDRESS_LIMIT, NUMA_NO_NODE, false);
+      break;
+    default:
+      break;
   }
   if (align_out) *align_out = op.b ? op.b : SMP_CACHE_BYTES;  // align 0 becomes SMP_CACHE_BYTES
   return out;
@@ -330,16 +337,36 @@ SpecOutcome spec_apply(SpecState& s, const Op& op, const CanReserve& can_reserve
   using T = MemblockTypeId;
   auto ok = [](std::int64_t v = 0) { return SpecOutcome{OpResult{v}, std::nullopt}; };
   switch (op.kind) {
-    case OpKind::AllowResize: s.config.can_resize = true; return ok();
-    case OpKind::SetBottomUp: s.config.bottom_up = op.a != 0; return ok();
-    case OpKind::SetCurrentLimit: s.config.current_limit = op.a; return ok();
-    case OpKind::SetMovableNode: s.config.movable_node = op.a != 0; return ok();
-    case OpKind::SetMirroredKernelcore: s.config.mirrored_kernelcore = op.a != 0; return ok();
-    case OpKind::Add: add_range(s, T::Memory, op.a, op.b, Attr{MAX_NUMNODES, MEMBLOCK_NONE}); return ok();
-    case OpKind::AddNode: add_range(s, T::Memory, op.a, op.b, Attr{op.nid, op.flags}); return ok();
-    case OpKind::Reserve: add_range(s, T::Reserved, op.a, op.b, kReserveAttr); return ok();
-    case OpKind::Remove: remove_range(s, T::Memory, op.a, op.b); return ok();
-    case OpKind::PhysFree: remove_range(s, T::Reserved, op.a, op.b); return ok();
+    case OpKind::AllowResize:
+      s.config.can_resize = true;
+      return ok();
+    case OpKind::SetBottomUp:
+      s.config.bottom_up = op.a != 0;
+      return ok();
+    case OpKind::SetCurrentLimit:
+      s.config.current_limit = op.a;
+      return ok();
+    case OpKind::SetMovableNode:
+      s.config.movable_node = op.a != 0;
+      return ok();
+    case OpKind::SetMirroredKernelcore:
+      s.config.mirrored_kernelcore = op.a != 0;
+      return ok();
+    case OpKind::Add:
+      add_range(s, T::Memory, op.a, op.b, Attr{MAX_NUMNODES, MEMBLOCK_NONE});
+      return ok();
+    case OpKind::AddNode:
+      add_range(s, T::Memory, op.a, op.b, Attr{op.nid, op.flags});
+      return ok();
+    case OpKind::Reserve:
+      add_range(s, T::Reserved, op.a, op.b, kReserveAttr);
+      return ok();
+    case OpKind::Remove:
+      remove_range(s, T::Memory, op.a, op.b);
+      return ok();
+    case OpKind::PhysFree:
+      remove_range(s, T::Reserved, op.a, op.b);
+      return ok();
     case OpKind::MarkHotplug:
     case OpKind::ClearHotplug:
     case OpKind::MarkMirror:
@@ -365,8 +392,10 @@ SpecOutcome spec_apply(SpecState& s, const Op& op, const CanReserve& can_reserve
         return a;
       });
       return ok();
-    case OpKind::TrimMemory: return SpecOutcome{OpResult{0}, trim_memory(s, op.a)};
-    case OpKind::CapMemoryRange: return SpecOutcome{OpResult{0}, cap_memory_range(s, op.a, op.b)};
+    case OpKind::TrimMemory:
+      return SpecOutcome{OpResult{0}, trim_memory(s, op.a)};
+    case OpKind::CapMemoryRange:
+      return SpecOutcome{OpResult{0}, cap_memory_range(s, op.a, op.b)};
     case OpKind::MemLimitRemoveMap: {
       if (!op.a) return ok();
       const phys_addr_t max_addr = spec_find_max_addr(s, op.a);

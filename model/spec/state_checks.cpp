@@ -12,8 +12,8 @@ namespace {
 
 std::string rgn(const MemblockType& t, std::size_t i) {
   const auto& r = t.regions[i];
-  return t.name + "[" + std::to_string(i) + "] " + fmt_hex(r.base) + "+" + fmt_hex(r.size) +
-         " nid " + std::to_string(r.nid) + " flags " + fmt_hex(r.flags);
+  return t.name + "[" + std::to_string(i) + "] " + fmt_hex(r.base) + "+" + fmt_hex(r.size) + " nid " +
+         std::to_string(r.nid) + " flags " + fmt_hex(r.flags);
 }
 
 std::string show_ranges(const std::vector<MemRange>& v) {
@@ -90,8 +90,8 @@ Check check_total_size(const MemblockType& t) {
 
 Check check_capacity(const MemblockType& t) {
   if (t.regions.empty() || t.regions.size() > t.max)
-    return violation("I7 capacity", t.name + " cnt " + std::to_string(t.regions.size()) + " outside [1, max " +
-                                        std::to_string(t.max) + "]");
+    return violation("I7 capacity", t.name + " cnt " + std::to_string(t.regions.size()) +
+                                        " outside [1, max " + std::to_string(t.max) + "]");
   // max only ever doubles from the static array; array_phys is 0 exactly while
   // the static array is in use (map 1.3).
   std::size_t m = INIT_MEMBLOCK_REGIONS;
@@ -131,41 +131,51 @@ Check check_iterators(const Memblock& mb) {
   const auto regions = s.memory_regions();
   const std::size_t bound = mb.memory.cnt() + mb.reserved.cnt() + 1;
 
-  std::set<int> nids{NUMA_NO_NODE, MAX_NUMNODES};
+  // (nid, flags) pairs to walk: every flag filter for "any node", and the
+  // node filter for the first real node and for MAX_NUMNODES (treated as any).
+  // Kept to a handful so a check stays linear in the number of regions.
+  std::vector<std::pair<int, std::uint32_t>> walks;
+  for (std::uint32_t f : {MEMBLOCK_NONE, MEMBLOCK_MIRROR, MEMBLOCK_NOMAP, MEMBLOCK_HOTPLUG})
+    walks.push_back({NUMA_NO_NODE, f});
+  walks.push_back({MAX_NUMNODES, MEMBLOCK_NONE});
+  std::set<int> nids{MAX_NUMNODES};
   for (const auto& r : regions)
-    if (nids.size() < 6) nids.insert(r.nid);
-  const std::uint32_t flag_sets[] = {MEMBLOCK_NONE, MEMBLOCK_MIRROR, MEMBLOCK_NOMAP, MEMBLOCK_HOTPLUG};
-
-  for (int nid : nids)
-    for (std::uint32_t flags : flag_sets) {
-      const std::string call = "(nid " + std::to_string(nid) + ", flags " + fmt_hex(flags) + ")";
-      const auto fwd = mb.free_mem_ranges(nid, flags);
-      auto rev = mb.free_mem_ranges_reverse(nid, flags);
-      if (fwd.size() > bound)
-        return violation("iterators: terminate", "for_each_free_mem_range" + call + " gave " +
-                                                     std::to_string(fwd.size()) + " ranges, more than cnt bound " +
-                                                     std::to_string(bound));
-      for (std::size_t i = 0; i < fwd.size(); ++i) {
-        if (fwd[i].start > fwd[i].end)
-          return violation("iterators: well-formed", "for_each_free_mem_range" + call + " gave " + show_ranges(fwd));
-        if (i && fwd[i - 1].end > fwd[i].start)
-          return violation("iterators: disjoint and monotone",
-                           "for_each_free_mem_range" + call + " gave " + show_ranges(fwd));
-      }
-      std::reverse(rev.begin(), rev.end());
-      if (rev != fwd)
-        return violation("iterators: reverse = reversed forward",
-                         "for_each_free_mem_range" + call + " gave " + show_ranges(fwd) +
-                             " but the reverse walk, reversed, gave " + show_ranges(rev));
-      std::vector<MemRange> want;
-      const int want_nid = nid == MAX_NUMNODES ? NUMA_NO_NODE : nid;
-      for (const auto& fr : free_ranges(s, want_nid, flags))
-        want.push_back({fr.start, fr.end, s.meaning.memory.at(fr.start)->nid});
-      if (fwd != want)
-        return violation("iterators: free = memory - reserved",
-                         "for_each_free_mem_range" + call + " gave " + show_ranges(fwd) +
-                             " but memory minus reserved (skip rules applied) is " + show_ranges(want));
+    if (r.nid != MAX_NUMNODES && r.nid != NUMA_NO_NODE) {
+      walks.push_back({r.nid, MEMBLOCK_NONE});
+      nids.insert(r.nid);
+      break;
     }
+
+  for (const auto& [nid, flags] : walks) {
+    const std::string call = "(nid " + std::to_string(nid) + ", flags " + fmt_hex(flags) + ")";
+    const auto fwd = mb.free_mem_ranges(nid, flags);
+    auto rev = mb.free_mem_ranges_reverse(nid, flags);
+    if (fwd.size() > bound)
+      return violation("iterators: terminate", "for_each_free_mem_range" + call + " gave " +
+                                                   std::to_string(fwd.size()) +
+                                                   " ranges, more than cnt bound " + std::to_string(bound));
+    for (std::size_t i = 0; i < fwd.size(); ++i) {
+      if (fwd[i].start > fwd[i].end)
+        return violation("iterators: well-formed",
+                         "for_each_free_mem_range" + call + " gave " + show_ranges(fwd));
+      if (i && fwd[i - 1].end > fwd[i].start)
+        return violation("iterators: disjoint and monotone",
+                         "for_each_free_mem_range" + call + " gave " + show_ranges(fwd));
+    }
+    std::reverse(rev.begin(), rev.end());
+    if (rev != fwd)
+      return violation("iterators: reverse = reversed forward",
+                       "for_each_free_mem_range" + call + " gave " + show_ranges(fwd) +
+                           " but the reverse walk, reversed, gave " + show_ranges(rev));
+    std::vector<MemRange> want;
+    const int want_nid = nid == MAX_NUMNODES ? NUMA_NO_NODE : nid;
+    for (const auto& fr : free_ranges(s, want_nid, flags))
+      want.push_back({fr.start, fr.end, s.meaning.memory.at(fr.start)->nid});
+    if (fwd != want)
+      return violation("iterators: free = memory - reserved",
+                       "for_each_free_mem_range" + call + " gave " + show_ranges(fwd) +
+                           " but memory minus reserved (skip rules applied) is " + show_ranges(want));
+  }
 
   // for_each_mem_range: memory with HOTPLUG|DRIVER_MANAGED, so NOMAP is left out;
   // an empty type reports its dummy [0, 0) (map 3.2).
@@ -193,9 +203,9 @@ Check check_iterators(const Memblock& mb) {
       if (nid == MAX_NUMNODES || r.nid == nid) want.push_back({sp, ep, r.nid});
     }
     if (auto got = mb.mem_pfn_ranges(nid); got != want)
-      return violation("iterators: for_each_mem_pfn_range = whole pages of memory",
-                       "nid " + std::to_string(nid) + " got " + show_pfns(got) + ", meaning says " +
-                           show_pfns(want));
+      return violation(
+          "iterators: for_each_mem_pfn_range = whole pages of memory",
+          "nid " + std::to_string(nid) + " got " + show_pfns(got) + ", meaning says " + show_pfns(want));
   }
   return std::nullopt;
 }

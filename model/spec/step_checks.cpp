@@ -34,21 +34,28 @@ Need need_of(const Memblock& mb, const Op& op) {
   auto rng = [&](phys_addr_t b, phys_addr_t s) { return PhysRange{b, b + cap_size(b, s)}; };
   switch (op.kind) {
     case OpKind::Add:
-    case OpKind::AddNode: return {Room::AddRange, T::Memory, rng(op.a, op.b)};
-    case OpKind::Reserve: return {Room::AddRange, T::Reserved, rng(op.a, op.b)};
-    case OpKind::Remove: return {Room::Isolate, T::Memory, rng(op.a, op.b)};
-    case OpKind::PhysFree: return {Room::Isolate, T::Reserved, rng(op.a, op.b)};
+    case OpKind::AddNode:
+      return {Room::AddRange, T::Memory, rng(op.a, op.b)};
+    case OpKind::Reserve:
+      return {Room::AddRange, T::Reserved, rng(op.a, op.b)};
+    case OpKind::Remove:
+      return {Room::Isolate, T::Memory, rng(op.a, op.b)};
+    case OpKind::PhysFree:
+      return {Room::Isolate, T::Reserved, rng(op.a, op.b)};
     case OpKind::MarkMirror:
       if (!mb.mirrored_kernelcore) return {};
       return {Room::Isolate, T::Memory, rng(op.a, op.b)};
     case OpKind::MarkHotplug:
     case OpKind::ClearHotplug:
     case OpKind::MarkNomap:
-    case OpKind::ClearNomap: return {Room::Isolate, T::Memory, rng(op.a, op.b)};
-    case OpKind::SetNode: return {Room::Isolate, op.type, rng(op.a, op.b)};
+    case OpKind::ClearNomap:
+      return {Room::Isolate, T::Memory, rng(op.a, op.b)};
+    case OpKind::SetNode:
+      return {Room::Isolate, op.type, rng(op.a, op.b)};
     case OpKind::CapMemoryRange:
     case OpKind::MemLimitRemoveMap:
-    case OpKind::EnforceMemoryLimit: return {Room::Special, T::Memory, {}};
+    case OpKind::EnforceMemoryLimit:
+      return {Room::Special, T::Memory, {}};
     default:
       if (is_alloc(op.kind)) return {Room::Special, T::Reserved, {}};
       return {};
@@ -64,10 +71,13 @@ std::size_t new_pieces(const SpecState& s, T t, PhysRange r) {
 bool room_needed(const Memblock& mb, const SpecState& s, const Need& n) {
   const MemblockType& ty = mb.type(n.type);
   switch (n.room) {
-    case Room::AddRange: return ty.cnt() + new_pieces(s, n.type, n.range) > ty.max;
-    case Room::Isolate: return !n.range.empty() && ty.cnt() + 2 > ty.max;
+    case Room::AddRange:
+      return ty.cnt() + new_pieces(s, n.type, n.range) > ty.max;
+    case Room::Isolate:
+      return !n.range.empty() && ty.cnt() + 2 > ty.max;
     case Room::None:
-    case Room::Special: return false;
+    case Room::Special:
+      return false;
   }
   return false;
 }
@@ -85,7 +95,8 @@ Check compare_states(const SpecState& want, const Memblock& after, const Op& op)
     return violation("configuration", where_msg(op) + describe_config_difference(want.config, got.config));
   if (want.memory_total != got.memory_total)
     return violation("I6 total_size (memory)", where_msg(op) + "memory.total_size should be " +
-                                                   fmt_hex(want.memory_total) + " but is " + fmt_hex(got.memory_total));
+                                                   fmt_hex(want.memory_total) + " but is " +
+                                                   fmt_hex(got.memory_total));
   if (want.reserved_total != got.reserved_total)
     return violation("I6 total_size (reserved)", where_msg(op) + "reserved.total_size should be " +
                                                      fmt_hex(want.reserved_total) + " but is " +
@@ -112,8 +123,7 @@ Check apply_doubling(const Memblock& before, const Memblock& after, const Op& op
     const MemblockType& ta = after.type(t);
     if (ta.max == tb.max) {
       if (ta.array_phys != tb.array_phys)
-        return violation("doubling", where_msg(op) + std::string(tname(t)) +
-                                         " array moved without doubling");
+        return violation("doubling", where_msg(op) + std::string(tname(t)) + " array moved without doubling");
       continue;
     }
     if (ta.max < tb.max || !std::has_single_bit(ta.max / tb.max) || ta.max % tb.max)
@@ -155,9 +165,9 @@ Check check_double_place(const Memblock& before, const Memblock& after, T t, Phy
   const phys_addr_t want =
       spec_double_array_place(SpecState::of(before), t, tb.max, avoid.start, avoid.size());
   if (want != ta.array_phys)
-    return violation("doubling: extremality",
-                     where_msg(op) + "new " + tname(t) + " array at " + fmt_hex(ta.array_phys) +
-                         " but memblock_find_in_range picks " + fmt_hex(want));
+    return violation("doubling: extremality", where_msg(op) + "new " + tname(t) + " array at " +
+                                                  fmt_hex(ta.array_phys) +
+                                                  " but memblock_find_in_range picks " + fmt_hex(want));
   return std::nullopt;
 }
 
@@ -170,8 +180,8 @@ bool can_reserve_in(const Memblock& mb, const SpecState& s, phys_addr_t base, ph
   return mb.can_resize && spec_double_array_place(s, T::Reserved, mb.reserved.max, r.start, r.size()) != 0;
 }
 
-Check check_alloc(const Memblock& before, const Op& op, OpResult result, const Memblock& after,
-                  SpecState adj, const std::vector<T>& doubled) {
+Check check_alloc(const Memblock& before, const Op& op, OpResult result, const Memblock& after, SpecState adj,
+                  const std::vector<T>& doubled) {
   if (auto v = check_alloc_soundness(before, op, result, after)) return v;
   const phys_addr_t r = static_cast<phys_addr_t>(result.value);
   if (std::find(doubled.begin(), doubled.end(), T::Memory) != doubled.end())
@@ -184,9 +194,8 @@ Check check_alloc(const Memblock& before, const Op& op, OpResult result, const M
   // Extremality and fallback order: the spec's own search over the meaning.
   SpecState pre = SpecState::of(before);
   const SpecState s0 = pre;
-  const SpecOutcome want = spec_apply(pre, op, [&](phys_addr_t b, phys_addr_t sz) {
-    return can_reserve_in(before, s0, b, sz);
-  });
+  const SpecOutcome want =
+      spec_apply(pre, op, [&](phys_addr_t b, phys_addr_t sz) { return can_reserve_in(before, s0, b, sz); });
   if (want.result != result) {
     phys_addr_t align = 0;
     const auto attempts = alloc_attempts(s0, op, &align);
@@ -197,7 +206,8 @@ Check check_alloc(const Memblock& before, const Op& op, OpResult result, const M
       const Attempt& at = attempts[i];
       const phys_addr_t f = spec_find(s0, op.a, align, at.start, at.end, at.nid, at.flags);
       detail += "; attempt " + std::to_string(i + 1) + " (nid " + std::to_string(at.nid) + ", flags " +
-                fmt_hex(at.flags) + ", [" + fmt_hex(at.start) + ", " + fmt_hex(at.end) + ")) finds " + fmt_hex(f);
+                fmt_hex(at.flags) + ", [" + fmt_hex(at.start) + ", " + fmt_hex(at.end) + ")) finds " +
+                fmt_hex(f);
     }
     return violation(std::string("alloc: extremality and fallback order (") +
                          (before.bottom_up ? "bottom-up" : "top-down") + ")",
@@ -213,10 +223,9 @@ Check check_limit_op(const Memblock& before, const Op& op, const Memblock& after
                      const std::vector<T>& doubled, std::string* gap_note) {
   for (T t : doubled)
     if (before.type(t).cnt() + 2 <= before.type(t).max &&
-        !(t == T::Reserved &&
-          std::find(doubled.begin(), doubled.end(), T::Memory) != doubled.end()))
-      return violation("doubling", where_msg(op) + std::string(tname(t)) +
-                                       " doubled although isolation had room");
+        !(t == T::Reserved && std::find(doubled.begin(), doubled.end(), T::Memory) != doubled.end()))
+      return violation("doubling",
+                       where_msg(op) + std::string(tname(t)) + " doubled although isolation had room");
   const SpecState unchanged = adj;
   const SpecOutcome out = spec_apply(adj, op);
   if (out.kernel_gap) {
@@ -225,8 +234,8 @@ Check check_limit_op(const Memblock& before, const Op& op, const Memblock& after
   }
   auto v = compare_states(adj, after, op);
   if (!v) return std::nullopt;
-  const bool tight = before.memory.cnt() + 2 > before.memory.max ||
-                     before.reserved.cnt() + 2 > before.reserved.max;
+  const bool tight =
+      before.memory.cnt() + 2 > before.memory.max || before.reserved.cnt() + 2 > before.reserved.max;
   if (!tight) return v;
   // A full array: each type may instead be left as it was (a failed,
   // silent isolation); anything else is still a violation.
@@ -258,9 +267,11 @@ Check check_alloc_soundness(const Memblock& before, const Op& op, OpResult resul
   const auto regions = s.memory_regions();
   for (const auto& reg : regions)
     if (reg.base <= r && r + size <= reg.end()) home = &reg;
-  if (!home) return violation("alloc: soundness (one memory region)", blk + " is not inside one memory region");
+  if (!home)
+    return violation("alloc: soundness (one memory region)", blk + " is not inside one memory region");
   if (before.movable_node && (home->flags & MEMBLOCK_HOTPLUG))
-    return violation("alloc: hotplug avoidance", blk + " lies in a HOTPLUG region under movable_node (11.1#10)");
+    return violation("alloc: hotplug avoidance",
+                     blk + " lies in a HOTPLUG region under movable_node (11.1#10)");
   for (const Attempt& at : attempts) {
     phys_addr_t end = at.end;
     if (end == MEMBLOCK_ALLOC_ACCESSIBLE || end == MEMBLOCK_ALLOC_NOLEAKTRACE) end = before.current_limit;
@@ -270,13 +281,14 @@ Check check_alloc_soundness(const Memblock& before, const Op& op, OpResult resul
       return std::nullopt;
   }
   return violation("alloc: soundness (bounds and skip rules)",
-                   blk + " is in no attempt's window [max(start, PAGE_SIZE), pumped end) within a region "
-                         "that attempt accepts (region nid " + std::to_string(home->nid) + ", flags " +
-                         fmt_hex(home->flags) + ")");
+                   blk +
+                       " is in no attempt's window [max(start, PAGE_SIZE), pumped end) within a region "
+                       "that attempt accepts (region nid " +
+                       std::to_string(home->nid) + ", flags " + fmt_hex(home->flags) + ")");
 }
 
 Check check_step(const Memblock& before, const Op& op, OpResult result, const Memblock& after,
-                 std::string* gap_note) {
+                 std::string* gap_note, const StepOptions& options) {
   if (auto v = check_type_shape(before.memory, true, kRelational))
     return violation("before: " + v->property, v->message);
   if (auto v = check_type_shape(before.reserved, false, kRelational))
@@ -295,17 +307,17 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
     return violation(v->property, where_msg(op) + v->message);
   if (auto v = check_type_shape(after.reserved, false, kRelational))
     return violation(v->property, where_msg(op) + v->message);
-  if (auto v = check_iterators(after)) return violation(v->property, where_msg(op) + v->message);
+  if (options.iterators)
+    if (auto v = check_iterators(after)) return violation(v->property, where_msg(op) + v->message);
 
   if (is_query(op.kind)) {
-    if (!(before == after))
-      return violation("queries change nothing", where_msg(op) + "the state changed");
+    if (!(before == after)) return violation("queries change nothing", where_msg(op) + "the state changed");
     SpecState s = SpecState::of(before);
     const SpecOutcome want = spec_apply(s, op);
     if (want.result != result)
-      return violation("queries answer per the meaning", where_msg(op) + "returned " +
-                                                             std::to_string(result.value) + ", the meaning says " +
-                                                             std::to_string(want.result.value));
+      return violation("queries answer per the meaning",
+                       where_msg(op) + "returned " + std::to_string(result.value) + ", the meaning says " +
+                           std::to_string(want.result.value));
     return std::nullopt;
   }
 
@@ -335,29 +347,33 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
         const phys_addr_t place = spec_double_array_place(s0, need.type, before.type(need.type).max,
                                                           need.range.start, need.range.size());
         if (place)
-          return violation("capacity: -ENOMEM only when doubling fails",
-                           where_msg(op) + "returned -ENOMEM but the array could double at " + fmt_hex(place));
+          return violation(
+              "capacity: -ENOMEM only when doubling fails",
+              where_msg(op) + "returned -ENOMEM but the array could double at " + fmt_hex(place));
       }
       if (!(before == after))
-        return violation("failed ops change nothing", where_msg(op) + "returned -ENOMEM and changed the state");
+        return violation("failed ops change nothing",
+                         where_msg(op) + "returned -ENOMEM and changed the state");
       return std::nullopt;
     }
     // Doubled, and still failed: only an add needing two doublings can (map 1.3).
     const MemblockType& tb = before.type(need.type);
     if (!(need.room == Room::AddRange && tb.cnt() + new_pieces(s0, need.type, need.range) > 2 * tb.max))
-      return violation("capacity: -ENOMEM only when full", where_msg(op) + "doubled and still returned -ENOMEM");
+      return violation("capacity: -ENOMEM only when full",
+                       where_msg(op) + "doubled and still returned -ENOMEM");
     return compare_states(adj, after, op);
   }
 
   if (needed) {
     if (!before.can_resize)
       return violation("capacity: full arrays fail before memblock_allow_resize",
-                       where_msg(op) + tname(need.type) + " cnt " + std::to_string(before.type(need.type).cnt()) +
-                           " of " + std::to_string(before.type(need.type).max) +
-                           " needed room, yet the op returned " + std::to_string(result.value));
+                       where_msg(op) + tname(need.type) + " cnt " +
+                           std::to_string(before.type(need.type).cnt()) + " of " +
+                           std::to_string(before.type(need.type).max) + " needed room, yet the op returned " +
+                           std::to_string(result.value));
     if (doubled.empty())
-      return violation("capacity", where_msg(op) + "needed room in " + tname(need.type) +
-                                       " but returned " + std::to_string(result.value) + " without doubling");
+      return violation("capacity", where_msg(op) + "needed room in " + tname(need.type) + " but returned " +
+                                       std::to_string(result.value) + " without doubling");
     if (auto v = check_double_place(before, after, need.type, need.range, op)) return v;
   }
 
@@ -367,8 +383,8 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
     return std::nullopt;
   }
   if (want.result != result)
-    return violation("result", where_msg(op) + "returned " + std::to_string(result.value) + ", the spec says " +
-                                   std::to_string(want.result.value));
+    return violation("result", where_msg(op) + "returned " + std::to_string(result.value) +
+                                   ", the spec says " + std::to_string(want.result.value));
   return compare_states(adj, after, op);
 }
 

@@ -17,10 +17,17 @@ namespace mbv::spec {
 // reserved after, never in a HOTPLUG region under movable_node.
 Check check_alloc_soundness(const Memblock& before, const Op& op, OpResult result, const Memblock& after);
 
+// What check_step also verifies besides the step relations.
+struct StepOptions {
+  // The iterator laws of the after state (check_iterators). They depend on
+  // the state only; a fuzzer may check them less often to run faster.
+  bool iterators = true;
+};
+
 // Every relation for one step. `gap_note`, when given, receives the reason
 // when the step hit a documented Linux 6.1 gap (docs/spec.md) for which the
 // spec makes no prediction; such a step is not a violation.
 Check check_step(const Memblock& before, const Op& op, OpResult result, const Memblock& after,
-                 std::string* gap_note = nullptr);
+                 std::string* gap_note = nullptr, const StepOptions& options = {});
 
 }  // namespace mbv::spec

@@ -42,7 +42,8 @@ inline rc::Gen<phys_addr_t> gen_addr() {
       {2, gen::apply([](std::uint64_t k, std::uint64_t off) { return k * SZ_4K + off; },
                      gen::inRange<std::uint64_t>(1, 64), gen::inRange<std::uint64_t>(1, SZ_4K))},
       {2, gen::apply([](std::uint64_t k, std::uint64_t off) { return PHYS_ADDR_MAX - k * SZ_4K - off; },
-                     gen::inRange<std::uint64_t>(0, 4), gen::elementOf(std::vector<std::uint64_t>{0, 1, 0xfff, 0x1000}))},
+                     gen::inRange<std::uint64_t>(0, 4),
+                     gen::elementOf(std::vector<std::uint64_t>{0, 1, 0xfff, 0x1000}))},
       {1, gen::arbitrary<std::uint64_t>()},
   });
 }
@@ -71,9 +72,12 @@ inline rc::Gen<int> gen_nid() {
 }
 
 inline rc::Gen<std::uint32_t> gen_flags() {
-  return rc::gen::weightedElement<std::uint32_t>(
-      {{8, MEMBLOCK_NONE}, {4, MEMBLOCK_HOTPLUG}, {2, MEMBLOCK_MIRROR}, {2, MEMBLOCK_NOMAP},
-       {1, MEMBLOCK_HOTPLUG | MEMBLOCK_MIRROR}, {1, MEMBLOCK_DRIVER_MANAGED}});
+  return rc::gen::weightedElement<std::uint32_t>({{8, MEMBLOCK_NONE},
+                                                  {4, MEMBLOCK_HOTPLUG},
+                                                  {2, MEMBLOCK_MIRROR},
+                                                  {2, MEMBLOCK_NOMAP},
+                                                  {1, MEMBLOCK_HOTPLUG | MEMBLOCK_MIRROR},
+                                                  {1, MEMBLOCK_DRIVER_MANAGED}});
 }
 
 // An address related to one of `anchors` (a region boundary seen so far):
@@ -82,8 +86,7 @@ inline rc::Gen<phys_addr_t> gen_addr_near(std::vector<phys_addr_t> anchors) {
   using namespace rc;
   if (anchors.empty()) return gen_addr();
   auto near = gen::apply(
-      [](phys_addr_t a, std::int64_t d) { return a + static_cast<phys_addr_t>(d); },
-      gen::elementOf(anchors),
+      [](phys_addr_t a, std::int64_t d) { return a + static_cast<phys_addr_t>(d); }, gen::elementOf(anchors),
       gen::elementOf(std::vector<std::int64_t>{0, 0, 0, -4096, 4096, -65536, 65536, 1, -1}));
   return gen::weightedOneOf<phys_addr_t>({{3, near}, {2, gen_addr()}});
 }
@@ -127,28 +130,56 @@ struct Arbitrary<mbv::Op> {
     return gen::exec([] {
       Op op;
       op.kind = *gen::weightedElement<OpKind>({
-          {1, OpKind::AllowResize},      {1, OpKind::SetBottomUp},       {1, OpKind::SetCurrentLimit},
-          {1, OpKind::SetMovableNode},   {1, OpKind::SetMirroredKernelcore},
-          {6, OpKind::Add},              {6, OpKind::AddNode},           {3, OpKind::Remove},
-          {6, OpKind::Reserve},          {3, OpKind::PhysFree},          {2, OpKind::MarkHotplug},
-          {1, OpKind::ClearHotplug},     {2, OpKind::MarkMirror},        {1, OpKind::MarkNomap},
-          {1, OpKind::ClearNomap},       {2, OpKind::SetNode},           {1, OpKind::TrimMemory},
-          {1, OpKind::CapMemoryRange},   {1, OpKind::MemLimitRemoveMap}, {1, OpKind::EnforceMemoryLimit},
-          {3, OpKind::PhysAllocRange},   {2, OpKind::PhysAllocTryNid},   {2, OpKind::AllocTryNid},
-          {1, OpKind::AllocTryNidRaw},   {1, OpKind::AllocExactNidRaw},  {1, OpKind::AllocLow},
-          {1, OpKind::IsRegionReserved}, {1, OpKind::IsRegionMemory},    {1, OpKind::SearchPfnNid},
+          {1, OpKind::AllowResize},
+          {1, OpKind::SetBottomUp},
+          {1, OpKind::SetCurrentLimit},
+          {1, OpKind::SetMovableNode},
+          {1, OpKind::SetMirroredKernelcore},
+          {6, OpKind::Add},
+          {6, OpKind::AddNode},
+          {3, OpKind::Remove},
+          {6, OpKind::Reserve},
+          {3, OpKind::PhysFree},
+          {2, OpKind::MarkHotplug},
+          {1, OpKind::ClearHotplug},
+          {2, OpKind::MarkMirror},
+          {1, OpKind::MarkNomap},
+          {1, OpKind::ClearNomap},
+          {2, OpKind::SetNode},
+          {1, OpKind::TrimMemory},
+          {1, OpKind::CapMemoryRange},
+          {1, OpKind::MemLimitRemoveMap},
+          {1, OpKind::EnforceMemoryLimit},
+          {3, OpKind::PhysAllocRange},
+          {2, OpKind::PhysAllocTryNid},
+          {2, OpKind::AllocTryNid},
+          {1, OpKind::AllocTryNidRaw},
+          {1, OpKind::AllocExactNidRaw},
+          {1, OpKind::AllocLow},
+          {1, OpKind::IsRegionReserved},
+          {1, OpKind::IsRegionMemory},
+          {1, OpKind::SearchPfnNid},
           {1, OpKind::FindInRange},
       });
       switch (op.kind) {
-        case OpKind::AllowResize: break;
+        case OpKind::AllowResize:
+          break;
         case OpKind::SetBottomUp:
         case OpKind::SetMovableNode:
-        case OpKind::SetMirroredKernelcore: op.a = *gen::inRange<std::uint64_t>(0, 2); break;
+        case OpKind::SetMirroredKernelcore:
+          op.a = *gen::inRange<std::uint64_t>(0, 2);
+          break;
         case OpKind::SetCurrentLimit:
         case OpKind::MemLimitRemoveMap:
-        case OpKind::EnforceMemoryLimit: op.a = *gen_addr(); break;
-        case OpKind::TrimMemory: op.a = *gen::elementOf(std::vector<std::uint64_t>{PAGE_SIZE, PAGE_SIZE, SZ_2M, SZ_1M}); break;
-        case OpKind::SearchPfnNid: op.a = *gen_addr() >> PAGE_SHIFT; break;
+        case OpKind::EnforceMemoryLimit:
+          op.a = *gen_addr();
+          break;
+        case OpKind::TrimMemory:
+          op.a = *gen::elementOf(std::vector<std::uint64_t>{PAGE_SIZE, PAGE_SIZE, SZ_2M, SZ_1M});
+          break;
+        case OpKind::SearchPfnNid:
+          op.a = *gen_addr() >> PAGE_SHIFT;
+          break;
         case OpKind::PhysAllocRange:
         case OpKind::AllocTryNid:
         case OpKind::AllocTryNidRaw:
@@ -157,7 +188,7 @@ struct Arbitrary<mbv::Op> {
           op.c = *gen::weightedOneOf<std::uint64_t>({{2, gen::just(std::uint64_t{0})}, {3, gen_addr()}});
           op.d = *gen::weightedOneOf<std::uint64_t>(
               {{2, gen::elementOf(std::vector<std::uint64_t>{
-                   MEMBLOCK_ALLOC_ACCESSIBLE, MEMBLOCK_ALLOC_ANYWHERE, MEMBLOCK_ALLOC_NOLEAKTRACE})},
+                       MEMBLOCK_ALLOC_ACCESSIBLE, MEMBLOCK_ALLOC_ANYWHERE, MEMBLOCK_ALLOC_NOLEAKTRACE})},
                {3, gen_addr()}});
           [[fallthrough]];
         case OpKind::PhysAllocTryNid:

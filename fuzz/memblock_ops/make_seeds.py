@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Writes the memblock_ops seed corpus (corpus/memblock_ops/*.bin).
+
+Each seed is a readable kernel-call script encoded in the byte format of
+impl/trace/trace_decode.h: a header byte (bit 0 movable_node, bit 1
+memblock_allow_resize, bit 2 bottom-up), then per op a kind byte and its
+fields; every field here is written raw (0xe0 + 8 little-endian bytes),
+except type and bool fields, which are a class byte plus two bytes.
+Run from the repository root: python3 fuzz/memblock_ops/make_seeds.py
+"""
+import os
+import struct
+
+KINDS = ["memblock_allow_resize", "memblock_set_bottom_up", "memblock_set_current_limit",
+         "movable_node", "kernelcore_mirror", "memblock_add", "memblock_add_node",
+         "memblock_remove", "memblock_reserve", "memblock_phys_free", "memblock_mark_hotplug",
+         "memblock_clear_hotplug", "memblock_mark_mirror", "memblock_mark_nomap",
+         "memblock_clear_nomap", "memblock_set_node", "memblock_trim_memory",
+         "memblock_cap_memory_range", "memblock_mem_limit_remove_map",
+         "memblock_enforce_memory_limit", "memblock_phys_alloc_range",
+         "memblock_phys_alloc_try_nid", "memblock_alloc_try_nid", "memblock_alloc_try_nid_raw",
+         "memblock_alloc_exact_nid_raw", "memblock_alloc_low", "memblock_is_region_reserved",
+         "memblock_is_region_memory", "memblock_search_pfn_nid", "memblock_find_in_range"]
+# Field kinds per op, in decode order: 'r' raw 64-bit, 't' type (0 memory, 1 reserved), 'b' bool.
+SHAPES = {"memblock_allow_resize": "", "memblock_set_bottom_up": "b", "movable_node": "b",
+          "kernelcore_mirror": "b", "memblock_set_node": "rrtr"}
+MAX = (1 << 64) - 1
+HOTPLUG, MIRROR, NOMAP = 1, 2, 4
+
+
+def shape(name, nargs):
+    return SHAPES.get(name, "r" * nargs)
+
+
+def encode(header, calls):
+    out = bytearray([header])
+    for name, *args in calls:
+        out.append(KINDS.index(name))
+        for kind, v in zip(shape(name, len(args)), args):
+            if kind == "r":
+                out += bytes([0xe0]) + struct.pack("<Q", v & MAX)
+            else:  # class byte picks the value, two filler bytes follow
+                out += bytes([v, 0, 0])
+    return bytes(out)
+
+
+G, M, K4 = 1 << 30, 1 << 20, 1 << 12
+SEEDS = {
+    # e820-like RAM, early reservations, page-table style allocations, then SRAT.
+    "boot-two-nodes": (2, [
+        ("memblock_add", 0x1000, 0x9e800), ("memblock_add", M, 2 * G - M),
+        ("memblock_add", 4 * G, 4 * G), ("memblock_reserve", 0, 0x10000),
+        ("memblock_reserve", 16 * M, 32 * M), ("memblock_trim_memory", K4),
+        ("memblock_phys_alloc_range", K4, K4, M, MAX), ("memblock_phys_alloc_range", 2 * M, 2 * M, 0, 0),
+        ("memblock_set_node", 0, 2 * G, 0, 0), ("memblock_set_node", 4 * G, 4 * G, 0, 1),
+        ("memblock_mark_hotplug", 4 * G, 4 * G),
+        ("memblock_alloc_try_nid", 0x4000, K4, 0, 0, 1), ("memblock_phys_alloc_try_nid", 0x100000, 2 * M, 0),
+        ("memblock_alloc_exact_nid_raw", K4, K4, 4 * G, 0, 1), ("memblock_clear_hotplug", 0, MAX),
+        ("memblock_alloc_low", 0x2000, K4), ("memblock_is_region_memory", M, 4 * M),
+        ("memblock_search_pfn_nid", 0x100000), ("memblock_find_in_range", 0, 4 * G, 8 * M, 2 * M)]),
+    "movable-bottom-up": (1 | 2 | 4, [
+        ("memblock_add_node", M, G, 0, 0), ("memblock_add_node", G, G, 1, HOTPLUG),
+        ("memblock_reserve", M, 16 * M), ("memblock_phys_alloc_range", 64 * M, K4, 0, 0),
+        ("memblock_alloc_try_nid_raw", 16 * M, 2 * M, G, 0, 1), ("memblock_set_bottom_up", 0),
+        ("memblock_phys_alloc_try_nid", 8 * K4, K4, 1), ("memblock_is_region_reserved", M, K4)]),
+    "mirror": (2, [
+        ("kernelcore_mirror", 1), ("memblock_add", M, 3 * G), ("memblock_mark_mirror", M, G),
+        ("memblock_phys_alloc_range", 2 * M, 2 * M, 0, MAX), ("memblock_alloc_try_nid", K4, 0, 2 * G, 0, 0),
+        ("memblock_find_in_range", 0, MAX, 2 * G, G)]),
+    "cap-nomap-trim": (0, [
+        ("memblock_add", 0x1800, 0x3000), ("memblock_add", 0x500000, 0x100000),
+        ("memblock_add", 0x10000, 0x800), ("memblock_mark_nomap", 0x500000, 0x100000),
+        ("memblock_cap_memory_range", 0x540000, 0x80000), ("memblock_is_region_memory", 0x500000, 0x80000),
+        ("memblock_trim_memory", 0x40000), ("memblock_clear_nomap", 0, MAX)]),
+    "near-top": (2, [
+        ("memblock_add", MAX - 0x10000, 0x100000), ("memblock_reserve", MAX - 0x8000, 0x1000),
+        ("memblock_add", MAX - 0x40000, 0x20000), ("memblock_phys_alloc_range", K4, K4, 0, MAX),
+        ("memblock_phys_alloc_range", 0, K4, 0, MAX), ("memblock_phys_free", MAX - 0x8000, MAX),
+        ("memblock_remove", MAX - 0x2000, 0x2000)]),
+    "limits": (2, [
+        ("memblock_add", M, G), ("memblock_add_node", 2 * G, G, 1, NOMAP), ("memblock_reserve", 512 * M, 4 * M),
+        ("memblock_enforce_memory_limit", 768 * M), ("memblock_add", 4 * G, G),
+        ("memblock_mem_limit_remove_map", G + 2 * M), ("memblock_set_current_limit", 256 * M),
+        ("memblock_alloc_try_nid", K4, K4, 0, MAX, 0)]),
+}
+
+if __name__ == "__main__":
+    out_dir = os.path.join("corpus", "memblock_ops")
+    os.makedirs(out_dir, exist_ok=True)
+    for name, (header, calls) in SEEDS.items():
+        with open(os.path.join(out_dir, name + ".bin"), "wb") as f:
+            f.write(encode(header, calls))
