@@ -1,6 +1,6 @@
 // mbverify srat: decode a binary SRAT (firmware dump, /sys/firmware/acpi/tables/SRAT)
 // into "what the bytes say" and, with --linux, "what Linux 6.1 makes of them";
-// encode one from memory-affinity specs. See docs/srat.md.
+// encode one from a scenario or from memory-affinity specs. See docs/srat.md.
 // Exit: 0 decoded/encoded, 3 bad input (one line: "FILE: byte 0xNN: what is wrong").
 #include <cstdio>
 #include <fstream>
@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "impl/acpi/srat.h"
+#include "impl/boot/boot.h"
+#include "impl/scenario/scenario.h"
 #include "tools/mbverify/commands.h"
 
 namespace mbv::cli {
@@ -24,6 +26,8 @@ struct SratCliOptions {
   std::vector<std::string> cpu;
   int revision = 3;
   std::string out;
+  std::string scenario;
+  LinuxSratOptions linux_opts;
 };
 
 // "123", "0x1000", "4G", "640K", "0x80M".
@@ -120,13 +124,61 @@ int decode(const SratCliOptions& o) {
   }
   std::printf("%s", describe_srat(*srat).c_str());
   if (o.linux_view) {
-    std::printf("\n%s", describe_linux_view(linux_view(*srat)).c_str());
-    std::printf("\n%s", describe_kaslr_view(count_immovable_mem_regions(*srat)).c_str());
+    std::printf("\n%s", describe_linux_view(linux_view(*srat, o.linux_opts)).c_str());
+    std::printf("\n%s", describe_kaslr_view(count_immovable_mem_regions(
+                             *srat, o.linux_opts.acpi_disabled, o.linux_opts.max_numnodes))
+                             .c_str());
   }
   return kExitOk;
 }
 
+Status write_file(const std::string& path, const std::vector<std::uint8_t>& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out || !out.write(reinterpret_cast<const char*>(bytes.data()),
+                         static_cast<std::streamsize>(bytes.size())))
+    return make_error(ErrorCode::NotFound, path + ": cannot write");
+  return Ok{};
+}
+
+// The scenario's SRAT as the boot pipeline builds it (entries, or its binary
+// SRAT as given, checksum included).
+int encode_scenario(const SratCliOptions& o) {
+  auto sc = load_scenario(o.scenario);
+  if (!sc) {
+    std::fprintf(stderr, "%s\n", sc.error().to_string().c_str());
+    return kExitUsage;
+  }
+  if (!sc->srat.present()) {
+    std::fprintf(stderr, "%s: the scenario has no SRAT\n", o.scenario.c_str());
+    return kExitUsage;
+  }
+  BootState st;
+  st.scenario = *sc;
+  if (auto r = boot_decode_srat(st); !r) {
+    std::fprintf(stderr, "%s\n", r.error().to_string().c_str());
+    return kExitUsage;
+  }
+  const auto bytes = write_srat(*st.srat, /*keep_checksum=*/!sc->srat.binary.empty());
+  if (auto w = write_file(o.out, bytes); !w) {
+    std::fprintf(stderr, "%s\n", w.error().to_string().c_str());
+    return kExitUsage;
+  }
+  std::printf("%s: %zu bytes, %zu entries\n", o.out.c_str(), bytes.size(), st.srat->entries.size());
+  return kExitOk;
+}
+
 int encode(const SratCliOptions& o) {
+  if (!o.scenario.empty()) {
+    if (!o.mem.empty() || !o.cpu.empty()) {
+      std::fprintf(stderr, "mbverify srat encode: give a SCENARIO or --mem/--cpu, not both\n");
+      return kExitUsage;
+    }
+    return encode_scenario(o);
+  }
+  if (o.mem.empty()) {
+    std::fprintf(stderr, "mbverify srat encode: give a SCENARIO or at least one --mem\n");
+    return kExitUsage;
+  }
   std::vector<SratMemoryAffinity> mem;
   std::vector<SratCpuAffinity> cpus;
   std::vector<SratX2apicAffinity> x2apics;
@@ -150,10 +202,8 @@ int encode(const SratCliOptions& o) {
   Srat s = make_srat(std::move(mem), std::move(cpus), std::move(x2apics));
   s.header.revision = static_cast<std::uint8_t>(o.revision);
   const auto bytes = write_srat(s);
-  std::ofstream out(o.out, std::ios::binary);
-  if (!out || !out.write(reinterpret_cast<const char*>(bytes.data()),
-                         static_cast<std::streamsize>(bytes.size()))) {
-    std::fprintf(stderr, "%s: cannot write\n", o.out.c_str());
+  if (auto w = write_file(o.out, bytes); !w) {
+    std::fprintf(stderr, "%s\n", w.error().to_string().c_str());
     return kExitUsage;
   }
   std::printf("%s: %zu bytes, %zu entries\n", o.out.c_str(), bytes.size(), s.entries.size());
@@ -176,12 +226,23 @@ void register_srat(CLI::App& app, int& exit_code) {
                 "use a table whose checksum is wrong, as Linux does (reported, not fatal)");
   dec->add_flag("--accept-zero-length", opt->accept_zero_length,
                 "keep a table whose walk ends in a zero-length subtable, to see Linux's reading");
-  dec->callback([opt, &exit_code] { exit_code = decode(*opt); });
+  dec->add_flag("--acpi-off", opt->linux_opts.acpi_disabled, "Linux view with acpi=off");
+  dec->add_flag("--numa-off", opt->linux_opts.numa_off, "Linux view with numa=off");
+  dec->add_flag("--no-memory-hotplug{false}", opt->linux_opts.memory_hotplug,
+                "Linux view without CONFIG_MEMORY_HOTPLUG");
+  dec->add_option("--max-numnodes", opt->linux_opts.max_numnodes,
+                  "MAX_NUMNODES (1 << CONFIG_NODES_SHIFT; Debian: 1024)")
+      ->check(CLI::Range(1, 1 << 16));
+  dec->callback([opt, &exit_code] {
+    opt->linux_opts.nr_node_memblks = 2 * opt->linux_opts.max_numnodes;
+    exit_code = decode(*opt);
+  });
 
-  CLI::App* enc = srat->add_subcommand("encode", "Write a SRAT from memory-affinity specs");
+  CLI::App* enc = srat->add_subcommand(
+      "encode", "Write a SRAT from a scenario file or from memory-affinity specs");
+  enc->add_option("SCENARIO", opt->scenario, "scenario file whose SRAT to write");
   enc->add_option("--mem", opt->mem,
-                  "memory affinity pxm:base:len[:hotplug,nv,disabled] (numbers: 0x.., K/M/G/T)")
-      ->required();
+                  "memory affinity pxm:base:len[:hotplug,nv,disabled] (numbers: 0x.., K/M/G/T)");
   enc->add_option("--cpu", opt->cpu, "CPU affinity pxm:apic (apic >= 256 gives an x2APIC entry)");
   enc->add_option("--revision", opt->revision, "SRAT header revision (Linux masks PXMs at <= 1)")
       ->check(CLI::Range(0, 255));
