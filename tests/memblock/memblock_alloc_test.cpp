@@ -95,10 +95,11 @@ TEST_P(MemblockAlloc, AvoidsReserved) {
   const phys_addr_t want = top_down() ? SZ_16M - SZ_1M : SZ_2M;
   EXPECT_EQ(mb.phys_alloc(SZ_1M, SZ_4K), want);
   // It touches one reservation and merges with it.
-  if (top_down())
+  if (top_down()) {
     EXPECT_REGIONS(mb.reserved, {rgn(SZ_1M, SZ_1M), rgn(want, 2 * SZ_1M)});
-  else
+  } else {
     EXPECT_REGIONS(mb.reserved, {rgn(SZ_1M, 2 * SZ_1M), rgn(SZ_16M, SZ_1M)});
+  }
 }
 
 // No block fits: 0 and nothing changes.

@@ -290,7 +290,9 @@ TEST(MemblockAdd, DoubleArrayReserveBug) {
   Memblock mb;
   for (std::uint64_t i = 0; i < INIT_MEMBLOCK_REGIONS; i++) {
     EXPECT_EQ(mb.add(SZ_1M + i * 0x10000, 0x2000), 0);
-    if (i + 1 < INIT_MEMBLOCK_REGIONS) EXPECT_EQ(mb.reserve(SZ_1M + i * 0x10000, 0x2000), 0);
+    if (i + 1 < INIT_MEMBLOCK_REGIONS) {
+      EXPECT_EQ(mb.reserve(SZ_1M + i * 0x10000, 0x2000), 0);
+    }
   }
   EXPECT_EQ(mb.reserve(SZ_4G, SZ_4K), 0);
   ASSERT_EQ(mb.reserved.cnt(), INIT_MEMBLOCK_REGIONS);
