@@ -1,0 +1,72 @@
+/* Just enough of the kernel's vocabulary to compile two pieces of Linux 6.1
+ * in user space for the e820 sanitize oracle: lib/sort.c and the sanitizer
+ * block of arch/x86/kernel/e820.c (struct change_member .. e820__update_table).
+ * Both are extracted from the kernel tarball at build time; nothing of the
+ * kernel is kept in this repository. MAX_NUMNODES is small so that truncation
+ * at E820_MAX_ENTRIES is reachable by tests. */
+#ifndef MBV_KERNEL_SHIM_H
+#define MBV_KERNEL_SHIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef uint32_t __u32;
+
+typedef void (*swap_r_func_t)(void *a, void *b, int size, const void *priv);
+typedef void (*swap_func_t)(void *a, void *b, int size);
+typedef int (*cmp_r_func_t)(const void *a, const void *b, const void *priv);
+typedef int (*cmp_func_t)(const void *a, const void *b);
+
+void sort(void *base, size_t num, size_t size, cmp_func_t cmp_func, swap_func_t swap_func);
+void sort_r(void *base, size_t num, size_t size, cmp_r_func_t cmp_func, swap_r_func_t swap_func,
+            const void *priv);
+
+#define CONFIG_64BIT 1
+#define IS_ENABLED(option) (option)
+#define __attribute_const__ __attribute__((__const__))
+#define __always_inline inline __attribute__((__always_inline__))
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define EXPORT_SYMBOL(sym)
+#define __init
+#define __initdata
+#define BUG_ON(cond) do { if (cond) abort(); } while (0)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#define MBV_ORACLE_MAX_NUMNODES 4
+#define E820_MAX_ENTRIES_ZEROPAGE 128
+#define E820_MAX_ENTRIES (E820_MAX_ENTRIES_ZEROPAGE + 3 * MBV_ORACLE_MAX_NUMNODES)
+
+enum e820_type {
+  E820_TYPE_RAM = 1,
+  E820_TYPE_RESERVED = 2,
+  E820_TYPE_ACPI = 3,
+  E820_TYPE_NVS = 4,
+  E820_TYPE_UNUSABLE = 5,
+  E820_TYPE_PMEM = 7,
+  E820_TYPE_PRAM = 12,
+  E820_TYPE_SOFT_RESERVED = 0xefffffff,
+  E820_TYPE_RESERVED_KERN = 128,
+};
+
+struct e820_entry {
+  u64 addr;
+  u64 size;
+  enum e820_type type;
+} __attribute__((packed));
+
+struct e820_table {
+  __u32 nr_entries;
+  struct e820_entry entries[E820_MAX_ENTRIES];
+};
+
+int e820__update_table(struct e820_table *table);
+
+#endif
