@@ -338,22 +338,35 @@ InvariantResult check_hot_remove(const BootState& st, std::vector<NodeHotplugCap
     if (t.hotpluggable && std::find(hot_nodes.begin(), hot_nodes.end(), t.nid) == hot_nodes.end())
       hot_nodes.push_back(t.nid);
   std::sort(hot_nodes.begin(), hot_nodes.end());
+  // ZONE_MOVABLE as memory ranges, over the kernel's nodes.
+  std::vector<PhysRange> movable;
+  for (const NodeZones& nz : st.zones.nodes) {
+    if (nz.nid < 0 || nz.nid >= MAX_NUMNODES) continue;
+    const std::uint64_t zmp = st.zones.zone_movable_pfn[static_cast<std::size_t>(nz.nid)];
+    if (!zmp) continue;
+    const PhysRange span{zmp << PAGE_SHIFT, nz.end_pfn << PAGE_SHIFT};
+    for (const PhysRange& m : memory_of(mb, nz.nid))
+      if (m.intersects(span)) movable.push_back({std::max(m.start, span.start), std::min(m.end, span.end)});
+  }
+  const std::vector<PhysRange> all_mem = memory_of(mb);
   for (int nid : hot_nodes) {
     NodeHotplugCapacity c;
     c.nid = nid;
-    const std::vector<PhysRange> node_mem = memory_of(mb, nid);
+    // The node as SRAT defines it (the kernel may have folded it into a dummy node).
+    std::vector<PhysRange> node_mem;
+    for (const SratTruthRange& t : st.truth) {
+      if (t.nid != nid) continue;
+      for (const PhysRange& m : all_mem)
+        if (m.intersects(t.range))
+          node_mem.push_back({std::max(m.start, t.range.start), std::min(m.end, t.range.end)});
+    }
     std::uint64_t node_bytes = 0;
     for (const PhysRange& m : node_mem) node_bytes += m.size();
     for (const SratTruthRange& t : st.truth)
-      if (t.hotpluggable && t.nid == nid) c.srat_hotplug_bytes += bytes_in(memory_of(mb), t.range);
+      if (t.hotpluggable && t.nid == nid) c.srat_hotplug_bytes += bytes_in(all_mem, t.range);
     for (const MemblockRegion& reg : mb.memory.regions)
-      if (reg.size && reg.nid == nid && (reg.flags & MEMBLOCK_HOTPLUG)) c.kept_hotplug_bytes += reg.size;
-    if (nid >= 0 && nid < MAX_NUMNODES) {
-      const std::uint64_t zmp = st.zones.zone_movable_pfn[static_cast<std::size_t>(nid)];
-      for (const NodeZones& nz : st.zones.nodes)
-        if (nz.nid == nid && zmp)
-          c.movable_bytes = bytes_in(node_mem, {zmp << PAGE_SHIFT, nz.end_pfn << PAGE_SHIFT});
-    }
+      if (reg.size && (reg.flags & MEMBLOCK_HOTPLUG)) c.kept_hotplug_bytes += bytes_in(node_mem, {reg.base, reg.end()});
+    for (const PhysRange& m : node_mem) c.movable_bytes += bytes_in(movable, m);
     // The node's blocks as numa_clear_kernel_node_hotplug saw them (hull across holes).
     std::vector<PhysRange> blocks;
     for (const NumaBlock& b : st.numa.meminfo.blk)

