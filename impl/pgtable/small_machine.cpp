@@ -26,7 +26,7 @@ struct Reader {
   }
 };
 
-constexpr std::uint64_t kPfnMask = (std::uint64_t{1} << 20) - 1;  // < 4 GiB
+constexpr std::uint64_t kPfnMask = (std::uint64_t{1} << 19) - 1;  // < 2 GiB
 
 std::string hex(std::uint64_t v) {
   char buf[32];

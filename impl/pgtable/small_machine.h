@@ -9,11 +9,10 @@
 #include <vector>
 
 #include "impl/common/result.h"
+#include "impl/memblock/memblock.h"
 #include "impl/pgtable/direct_map.h"
 
 namespace mbv {
-
-class Memblock;
 
 struct SmallRegion {
   phys_addr_t base = 0;
@@ -34,7 +33,7 @@ struct SmallMachine {
   DirectMapConfig cfg;               // walk is set by the runner
 };
 
-// Memory is kept below 4 GiB and at most 6 regions and 8 reservations so the
+// Memory is kept below 2 GiB and at most 6 regions and 8 reservations so the
 // per-page walker stays fast; the layout of the bytes is in small_machine.cpp.
 Result<SmallMachine> decode_small_machine(std::span<const std::uint8_t> bytes);
 
