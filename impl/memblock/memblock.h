@@ -271,10 +271,29 @@ class Memblock {
   phys_addr_t alloc_low(phys_addr_t size, phys_addr_t align) {
     return alloc_try_nid(size, align, MEMBLOCK_LOW_LIMIT, ARCH_LOW_ADDRESS_LIMIT, NUMA_NO_NODE);
   }
+  // memblock_alloc
+  phys_addr_t alloc(phys_addr_t size, phys_addr_t align) {
+    return alloc_try_nid(size, align, MEMBLOCK_LOW_LIMIT, MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE);
+  }
+  // memblock_alloc_raw
+  phys_addr_t alloc_raw(phys_addr_t size, phys_addr_t align) {
+    return alloc_try_nid_raw(size, align, MEMBLOCK_LOW_LIMIT, MEMBLOCK_ALLOC_ACCESSIBLE,
+                             NUMA_NO_NODE);
+  }
+  // memblock_alloc_from
+  phys_addr_t alloc_from(phys_addr_t size, phys_addr_t align, phys_addr_t min_addr) {
+    return alloc_try_nid(size, align, min_addr, MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE);
+  }
+  // memblock_alloc_node
+  phys_addr_t alloc_node(phys_addr_t size, phys_addr_t align, int nid) {
+    return alloc_try_nid(size, align, MEMBLOCK_LOW_LIMIT, MEMBLOCK_ALLOC_ACCESSIBLE, nid);
+  }
   // memblock_set_bottom_up
   void set_bottom_up(bool enable) { bottom_up = enable; }
   // memblock_set_current_limit
   void set_current_limit(phys_addr_t limit) { current_limit = limit; }
+  // memblock_get_current_limit
+  phys_addr_t get_current_limit() const { return current_limit; }
 
   // __memblock_dump_all: the memblock=debug dump, in the kernel's format
   // (the pr_info lines, each ending in '\n', without log-level or timestamp).

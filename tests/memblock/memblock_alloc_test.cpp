@@ -281,6 +281,22 @@ TEST_P(MemblockAlloc, AllocLow) {
   EXPECT_EQ(mb.alloc_low(SZ_4K, SZ_4K), top_down() ? SZ_4G - 2 * SZ_4K : PAGE_SIZE);
 }
 
+// The memblock_alloc* inline wrappers: bounds and node as the header gives
+// them (ACCESSIBLE = current_limit; _from prefers min_addr; _node prefers nid).
+//   |+--nid 0 [1M, 16M)--+--nid 1 [16M, 32M)--+|   current_limit 24M
+TEST_P(MemblockAlloc, Wrappers) {
+  Memblock mb = fresh();
+  EXPECT_EQ(mb.add_node(SZ_1M, SZ_16M - SZ_1M, 0, MEMBLOCK_NONE), 0);
+  EXPECT_EQ(mb.add_node(SZ_16M, SZ_16M, 1, MEMBLOCK_NONE), 0);
+  mb.set_current_limit(SZ_16M + SZ_16M / 2);
+  EXPECT_EQ(mb.get_current_limit(), SZ_16M + SZ_16M / 2);
+  Memblock a = mb, b = mb, c = mb, d = mb;
+  EXPECT_EQ(a.alloc(SZ_4K, SZ_4K), top_down() ? SZ_16M + SZ_16M / 2 - SZ_4K : SZ_1M);
+  EXPECT_EQ(b.alloc_raw(SZ_4K, SZ_4K), top_down() ? SZ_16M + SZ_16M / 2 - SZ_4K : SZ_1M);
+  EXPECT_EQ(c.alloc_from(SZ_4K, SZ_4K, SZ_2M), top_down() ? SZ_16M + SZ_16M / 2 - SZ_4K : SZ_2M);
+  EXPECT_EQ(d.alloc_node(SZ_4K, SZ_4K, 0), top_down() ? SZ_16M - SZ_4K : SZ_1M);
+}
+
 // current_limit vs MEMBLOCK_ALLOC_ANYWHERE [sim], top-down
 //   memory [0x100000, 0x200000), current_limit 0x180000
 // Expect: ACCESSIBLE (memblock_phys_alloc) -> 0x17f000; phys_alloc_range
