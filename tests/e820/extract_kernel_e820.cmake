@@ -1,5 +1,6 @@
 # Build-time extraction for the e820 oracle: writes OUT = our shim include +
-# lib/sort.c + the sanitizer block of arch/x86/kernel/e820.c, from KERNEL_SRC
+# lib/sort.c + the table-editing block of arch/x86/kernel/e820.c + our glue
+# (GLUE, included last so it reaches static functions), from KERNEL_SRC
 # (a kernel tree) or else from TARBALL (the Debian linux-source-6.1 tarball).
 # Nothing extracted here is ever committed.
 set(sort_c "")
@@ -25,13 +26,13 @@ else()
   file(REMOVE_RECURSE "${tmp}")
 endif()
 string(REGEX REPLACE "#include <[^>]*>" "" sort_c "${sort_c}")
-string(FIND "${e820_c}" "struct change_member {" first)
-string(FIND "${e820_c}" "int __init e820__update_table(" fn)
-if(first LESS 0 OR fn LESS 0)
-  message(FATAL_ERROR "e820.c: sanitizer block not found")
+# From __e820__range_add up to e820__update_table_print: the edits, the
+# printers (silenced by the shim), the sanitizer and append_e820_table.
+string(FIND "${e820_c}" "static void __init __e820__range_add(" first)
+string(FIND "${e820_c}" "void __init e820__update_table_print(void)" last)
+if(first LESS 0 OR last LESS 0 OR last LESS first)
+  message(FATAL_ERROR "e820.c: table-editing block not found")
 endif()
-string(SUBSTRING "${e820_c}" ${fn} -1 tail)
-string(FIND "${tail}" "\n}\n" close)
-math(EXPR len "${fn} - ${first} + ${close} + 3")
+math(EXPR len "${last} - ${first}")
 string(SUBSTRING "${e820_c}" ${first} ${len} block)
-file(WRITE "${OUT}" "#include \"kernel_shim.h\"\n${sort_c}\n${block}\n")
+file(WRITE "${OUT}" "#include \"kernel_shim.h\"\n${sort_c}\n${block}\n#include \"${GLUE}\"\n")

@@ -1,24 +1,55 @@
-/* Array interface to the extracted e820__update_table (see kernel_shim.h). */
-#include "kernel_shim.h"
+/* Array interface to the extracted Linux 6.1 e820 table code. This file is
+ * #included at the end of the generated kernel_e820_extracted.c so that it
+ * can reach the kernel's static functions (append_e820_table). */
 
 static struct e820_table oracle_table;
+static struct e820_table oracle_table_kexec;
+struct e820_table *e820_table = &oracle_table;
+struct e820_table *e820_table_kexec = &oracle_table_kexec;
 
 uint32_t kernel_e820_capacity(void) { return E820_MAX_ENTRIES; }
 
-int kernel_e820_update_table(uint64_t *addr, uint64_t *size, uint32_t *type, uint32_t *n) {
-  if (*n > E820_MAX_ENTRIES) abort();
-  oracle_table.nr_entries = *n;
-  for (uint32_t i = 0; i < *n; i++) {
-    oracle_table.entries[i].addr = addr[i];
-    oracle_table.entries[i].size = size[i];
-    oracle_table.entries[i].type = (enum e820_type)type[i];
+void kernel_e820_load(const uint64_t *addr, const uint64_t *size, const uint32_t *type, uint32_t n) {
+  if (n > E820_MAX_ENTRIES) abort();
+  e820_table->nr_entries = n;
+  for (uint32_t i = 0; i < n; i++) {
+    e820_table->entries[i].addr = addr[i];
+    e820_table->entries[i].size = size[i];
+    e820_table->entries[i].type = (enum e820_type)type[i];
   }
-  const int rc = e820__update_table(&oracle_table);
-  *n = oracle_table.nr_entries;
-  for (uint32_t i = 0; i < *n; i++) {
-    addr[i] = oracle_table.entries[i].addr;
-    size[i] = oracle_table.entries[i].size;
-    type[i] = (uint32_t)oracle_table.entries[i].type;
+}
+
+uint32_t kernel_e820_store(uint64_t *addr, uint64_t *size, uint32_t *type) {
+  for (uint32_t i = 0; i < e820_table->nr_entries; i++) {
+    addr[i] = e820_table->entries[i].addr;
+    size[i] = e820_table->entries[i].size;
+    type[i] = (uint32_t)e820_table->entries[i].type;
   }
-  return rc;
+  return e820_table->nr_entries;
+}
+
+int kernel_e820_update_table(void) { return e820__update_table(e820_table); }
+
+void kernel_e820_range_add(uint64_t start, uint64_t size, uint32_t type) {
+  e820__range_add(start, size, (enum e820_type)type);
+}
+
+uint64_t kernel_e820_range_update(uint64_t start, uint64_t size, uint32_t old_type, uint32_t new_type) {
+  return e820__range_update(start, size, (enum e820_type)old_type, (enum e820_type)new_type);
+}
+
+uint64_t kernel_e820_range_remove(uint64_t start, uint64_t size, uint32_t old_type, int check_type) {
+  return e820__range_remove(start, size, (enum e820_type)old_type, check_type != 0);
+}
+
+/* append_e820_table over boot_params-style entries: 0 or -1. */
+int kernel_e820_append(const uint64_t *addr, const uint64_t *size, const uint32_t *type, uint32_t n) {
+  static struct boot_e820_entry boot[E820_MAX_ENTRIES];
+  if (n > E820_MAX_ENTRIES) abort();
+  for (uint32_t i = 0; i < n; i++) {
+    boot[i].addr = addr[i];
+    boot[i].size = size[i];
+    boot[i].type = type[i];
+  }
+  return append_e820_table(boot, n);
 }

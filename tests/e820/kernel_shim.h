@@ -1,6 +1,7 @@
 /* Just enough of the kernel's vocabulary to compile two pieces of Linux 6.1
- * in user space for the e820 sanitize oracle: lib/sort.c and the sanitizer
- * block of arch/x86/kernel/e820.c (struct change_member .. e820__update_table).
+ * in user space for the e820 oracle: lib/sort.c and the table-editing block
+ * of arch/x86/kernel/e820.c (__e820__range_add .. e820__range_remove, which
+ * holds e820__update_table).
  * Both are extracted from the kernel tarball at build time; nothing of the
  * kernel is kept in this repository. MAX_NUMNODES is small so that truncation
  * at E820_MAX_ENTRIES is reachable by tests. */
@@ -39,6 +40,16 @@ void sort_r(void *base, size_t num, size_t size, cmp_r_func_t cmp_func, swap_r_f
 #define __initdata
 #define BUG_ON(cond) do { if (cond) abort(); } while (0)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ULLONG_MAX (~0ULL)
+#define max(a, b) ((a) > (b) ? (a) : (b))
+#define min(a, b) ((a) < (b) ? (a) : (b))
+/* The oracle prints nothing. */
+#define KERN_DEBUG ""
+#define printk(...) ((void)0)
+#define pr_info(...) ((void)0)
+#define pr_cont(...) ((void)0)
+#define pr_err(...) ((void)0)
+#define pr_warn(...) ((void)0)
 
 #define MBV_ORACLE_MAX_NUMNODES 4
 #define E820_MAX_ENTRIES_ZEROPAGE 128
@@ -67,6 +78,13 @@ struct e820_table {
   struct e820_entry entries[E820_MAX_ENTRIES];
 };
 
-int e820__update_table(struct e820_table *table);
+struct boot_e820_entry {
+  u64 addr;
+  u64 size;
+  u32 type;
+} __attribute__((packed));
+
+extern struct e820_table *e820_table;
+extern struct e820_table *e820_table_kexec;
 
 #endif
