@@ -112,6 +112,13 @@ std::uint32_t abi_kind(OpKind k) {
 }  // namespace
 
 Result<std::string> default_oracle_path() {
+  // MBV_ORACLE_SO in the environment overrides the build tree's oracle (for
+  // binaries that run elsewhere, e.g. a packaged fuzzer).
+  if (const char* env = std::getenv("MBV_ORACLE_SO"); env && *env) {
+    if (fs::exists(env)) return std::string(env);
+    return make_error(ErrorCode::NotFound,
+                      std::string("kernel oracle unavailable: MBV_ORACLE_SO '") + env + "' does not exist");
+  }
   const std::string so = MBV_ORACLE_SO;
   if (!so.empty() && fs::exists(so)) return so;
   std::string why = "the kernel oracle was not configured in this build";

@@ -31,6 +31,7 @@ struct OracleOutcome {
 
 // Path of the oracle that CMake built for this build tree (the default tree),
 // or an error saying why there is none (tarball missing, build failed, ...).
+// The environment variable MBV_ORACLE_SO, when set, names another one.
 Result<std::string> default_oracle_path();
 
 // Builds (or reuses from the cache) the oracle of a kernel tree or tarball and
