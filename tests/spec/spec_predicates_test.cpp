@@ -125,10 +125,11 @@ TEST(SpecIterators, laws_hold_on_model_states_and_fire_on_overlap) {
 
 TEST(SpecStep, correct_steps_pass) {
   const Memblock mb = two_nodes();
-  for (const Op& op : {Op{OpKind::Add, 3 * G, M}, Op{OpKind::Reserve, 100 * M, M}, Op{OpKind::Remove, 0, 2 * M},
-                       Op{OpKind::PhysFree, 20 * M, M}, Op{OpKind::MarkNomap, 500 * M, M},
-                       Op{OpKind::PhysAllocRange, K4, K4, 0, MEMBLOCK_ALLOC_ANYWHERE},
-                       Op{OpKind::TrimMemory, SZ_2M}, Op{OpKind::IsRegionMemory, M, G}})
+  for (const Op& op :
+       {Op{OpKind::Add, 3 * G, M}, Op{OpKind::Reserve, 100 * M, M}, Op{OpKind::Remove, 0, 2 * M},
+        Op{OpKind::PhysFree, 20 * M, M}, Op{OpKind::MarkNomap, 500 * M, M},
+        Op{OpKind::PhysAllocRange, K4, K4, 0, MEMBLOCK_ALLOC_ANYWHERE}, Op{OpKind::TrimMemory, SZ_2M},
+        Op{OpKind::IsRegionMemory, M, G}})
     EXPECT_EQ(prop(check(run(mb, op))), "") << to_string(op);
 }
 
