@@ -260,6 +260,7 @@ std::string describe_srat(const Srat& srat);
 struct LinuxSratOptions {
   bool acpi_disabled = false;     // acpi=off: acpi_numa_init returns -EINVAL
   bool numa_off = false;          // numa=off: every PXM maps to NUMA_NO_NODE
+  bool numa_noacpi = false;       // numa=noacpi: disable_srat() before the walk
   bool memory_hotplug = true;     // CONFIG_MEMORY_HOTPLUG (Debian: y)
   int max_numnodes = MAX_NUMNODES;                      // CONFIG_NODES_SHIFT=10
   int nr_node_memblks = 2 * MAX_NUMNODES;               // NR_NODE_MEMBLKS

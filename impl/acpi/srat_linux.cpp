@@ -293,6 +293,8 @@ LinuxSratView linux_view(const Srat& srat, const LinuxSratOptions& options) {
     return v;
   }
   Kernel k(options, v, srat.header.revision);  // acpi_parse_srat keeps header.revision
+  // numa=noacpi: every handler but the Generic Initiator one returns at once.
+  k.disabled = options.numa_noacpi;
   LazyBytes raw{srat, std::nullopt};
   const std::vector<Visit> visits = walk(srat);
 

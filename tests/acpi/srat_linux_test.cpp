@@ -227,6 +227,22 @@ TEST(SratLinux, acpi_off_and_numa_off) {
   EXPECT_TRUE(v.pxm_to_node.empty());
 }
 
+// numa=noacpi: disable_srat() up front; no memory entry is accepted (-ENOENT)
+// but nothing is "bad" either. Generic Initiators still map their PXM.
+TEST(SratLinux, numa_noacpi) {
+  Srat s = make_srat({make_memory_affinity(0, 0, SZ_1G)}, {make_cpu_affinity(0, 0)});
+  SratGenericAffinity gi;
+  gi.proximity_domain = 4;
+  gi.enabled = true;
+  s.entries.push_back(gi);
+  const LinuxSratView v = linux_view(reparse(s), {.numa_noacpi = true});
+  EXPECT_FALSE(v.srat_bad);
+  EXPECT_TRUE(v.memblks.empty());
+  EXPECT_EQ(v.pxm_to_node, (std::vector<PxmNode>{{4, 0}}));
+  EXPECT_EQ(v.acpi_numa_init_ret, -KERN_ENOENT);
+  EXPECT_EQ(v.x86_acpi_numa_init_ret, -KERN_ENOENT);
+}
+
 // KASLR: immovable = memory entries with hot-pluggable clear and length != 0,
 // the ENABLED bit not looked at.
 TEST(SratKaslr, immovable_ignores_enabled) {
