@@ -1,38 +1,90 @@
-# Build-time extraction for the e820 oracle: writes OUT = our shim include +
-# lib/sort.c + the table-editing block of arch/x86/kernel/e820.c + our glue
-# (GLUE, included last so it reaches static functions), from KERNEL_SRC
-# (a kernel tree) or else from TARBALL (the Debian linux-source-6.1 tarball).
+# Build-time extraction for the inputs-layer kernel oracle. Writes OUT =
+#   our shim (kernel_shim.h)
+#   + include/linux/ctype.h and lib/ctype.c          (the kernel's isspace etc.)
+#   + _parse_integer_fixup_radix/_parse_integer_limit (lib/kstrtox.c)
+#   + simple_strntoull/simple_strtoull               (lib/vsprintf.c)
+#   + skip_spaces                                    (lib/string_helpers.c)
+#   + memparse, parse_option_str, next_arg           (lib/cmdline.c)
+#   + lib/sort.c
+#   + arch/x86/kernel/e820.c: __e820__range_add .. e820__range_remove,
+#     userdef .. parse_memmap_opt, e820__finish_early_params
+#   + our glue (GLUE, included last so it reaches static functions)
+# from KERNEL_SRC (a kernel tree) or else TARBALL (Debian's linux-source-6.1).
 # Nothing extracted here is ever committed.
-set(sort_c "")
-set(e820_c "")
+set(files include/linux/ctype.h lib/ctype.c lib/kstrtox.c lib/vsprintf.c lib/cmdline.c
+          lib/sort.c arch/x86/kernel/e820.c lib/string_helpers.c)
+get_filename_component(outdir "${OUT}" DIRECTORY)
+set(tmp "${outdir}/kernel_extract")
 if(KERNEL_SRC AND EXISTS "${KERNEL_SRC}/arch/x86/kernel/e820.c")
-  file(READ "${KERNEL_SRC}/lib/sort.c" sort_c)
-  file(READ "${KERNEL_SRC}/arch/x86/kernel/e820.c" e820_c)
+  set(root "${KERNEL_SRC}")
 else()
-  set(tmp "${CMAKE_CURRENT_BINARY_DIR}/kernel_extract")
-  get_filename_component(tmp "${OUT}" DIRECTORY)
-  set(tmp "${tmp}/kernel_extract")
+  file(REMOVE_RECURSE "${tmp}")
   file(MAKE_DIRECTORY "${tmp}")
-  execute_process(COMMAND tar -xJf "${TARBALL}" -C "${tmp}" --wildcards
-                          "*/lib/sort.c" "*/arch/x86/kernel/e820.c"
-                  RESULT_VARIABLE rc)
+  set(patterns "")
+  foreach(f IN LISTS files)
+    list(APPEND patterns "*/${f}")
+  endforeach()
+  execute_process(COMMAND tar -xJf "${TARBALL}" -C "${tmp}" --wildcards ${patterns} RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "cannot extract lib/sort.c and arch/x86/kernel/e820.c from ${TARBALL}")
+    message(FATAL_ERROR "cannot extract the oracle's kernel files from ${TARBALL}")
   endif()
-  file(GLOB_RECURSE s "${tmp}/*/lib/sort.c")
-  file(GLOB_RECURSE e "${tmp}/*/arch/x86/kernel/e820.c")
-  file(READ "${s}" sort_c)
-  file(READ "${e}" e820_c)
+  file(GLOB root LIST_DIRECTORIES true "${tmp}/*")
+endif()
+foreach(f IN LISTS files)
+  string(MAKE_C_IDENTIFIER "${f}" id)
+  file(READ "${root}/${f}" "src_${id}")
+endforeach()
+
+# The text from `start` to the first line that is just "}" after it.
+function(take_function var text start)
+  string(FIND "${text}" "${start}" b)
+  if(b LESS 0)
+    message(FATAL_ERROR "kernel oracle: '${start}' not found")
+  endif()
+  string(SUBSTRING "${text}" ${b} -1 rest)
+  string(FIND "${rest}" "\n}\n" e)
+  math(EXPR e "${e} + 3")
+  string(SUBSTRING "${rest}" 0 ${e} fn)
+  set(${var} "${fn}" PARENT_SCOPE)
+endfunction()
+
+# The text from `start` up to (not including) `stop`, or through `stop` when
+# `through` is set.
+function(take_block var text start stop through)
+  string(FIND "${text}" "${start}" b)
+  string(FIND "${text}" "${stop}" e)
+  if(b LESS 0 OR e LESS b)
+    message(FATAL_ERROR "kernel oracle: block '${start}' .. '${stop}' not found")
+  endif()
+  if(through)
+    string(LENGTH "${stop}" n)
+    math(EXPR e "${e} + ${n}")
+  endif()
+  math(EXPR len "${e} - ${b}")
+  string(SUBSTRING "${text}" ${b} ${len} blk)
+  set(${var} "${blk}" PARENT_SCOPE)
+endfunction()
+
+string(REGEX REPLACE "#include <[^>]*>" "" ctype_h "${src_include_linux_ctype_h}")
+string(REGEX REPLACE "#include <[^>]*>" "" ctype_c "${src_lib_ctype_c}")
+string(REGEX REPLACE "#include <[^>]*>" "" sort_c "${src_lib_sort_c}")
+take_function(fixup "${src_lib_kstrtox_c}" "const char *_parse_integer_fixup_radix(")
+take_function(limit "${src_lib_kstrtox_c}" "unsigned int _parse_integer_limit(")
+take_function(strntoull "${src_lib_vsprintf_c}" "static noinline unsigned long long simple_strntoull(")
+take_function(strtoull "${src_lib_vsprintf_c}" "unsigned long long simple_strtoull(")
+take_function(skip "${src_lib_string_helpers_c}" "char *skip_spaces(")
+take_function(memparse "${src_lib_cmdline_c}" "unsigned long long memparse(")
+take_function(optstr "${src_lib_cmdline_c}" "bool parse_option_str(")
+take_function(nextarg "${src_lib_cmdline_c}" "char *next_arg(")
+take_block(edits "${src_arch_x86_kernel_e820_c}" "static void __init __e820__range_add("
+           "void __init e820__update_table_print(void)" FALSE)
+take_block(opts "${src_arch_x86_kernel_e820_c}" "static int userdef __initdata;"
+           "early_param(\"memmap\", parse_memmap_opt);" TRUE)
+take_function(finish "${src_arch_x86_kernel_e820_c}" "void __init e820__finish_early_params(void)")
+
+file(WRITE "${OUT}" "#include \"kernel_shim.h\"\n${ctype_h}\n${ctype_c}\n${fixup}\n${limit}\n"
+                    "${strntoull}\n${strtoull}\n${skip}\n${memparse}\n${optstr}\n${nextarg}\n"
+                    "${sort_c}\n${edits}\n${opts}\n${finish}\n#include \"${GLUE}\"\n")
+if(NOT (KERNEL_SRC AND EXISTS "${KERNEL_SRC}/arch/x86/kernel/e820.c"))
   file(REMOVE_RECURSE "${tmp}")
 endif()
-string(REGEX REPLACE "#include <[^>]*>" "" sort_c "${sort_c}")
-# From __e820__range_add up to e820__update_table_print: the edits, the
-# printers (silenced by the shim), the sanitizer and append_e820_table.
-string(FIND "${e820_c}" "static void __init __e820__range_add(" first)
-string(FIND "${e820_c}" "void __init e820__update_table_print(void)" last)
-if(first LESS 0 OR last LESS 0 OR last LESS first)
-  message(FATAL_ERROR "e820.c: table-editing block not found")
-endif()
-math(EXPR len "${last} - ${first}")
-string(SUBSTRING "${e820_c}" ${first} ${len} block)
-file(WRITE "${OUT}" "#include \"kernel_shim.h\"\n${sort_c}\n${block}\n#include \"${GLUE}\"\n")

@@ -53,3 +53,33 @@ int kernel_e820_append(const uint64_t *addr, const uint64_t *size, const uint32_
   }
   return append_e820_table(boot, n);
 }
+
+/* ---- command-line side: memparse, next_arg, mem=/memmap= handlers ---- */
+
+int oracle_panicked;
+
+unsigned long long kernel_memparse(const char *s, size_t *consumed) {
+  char *end;
+  const unsigned long long v = memparse(s, &end);
+  *consumed = (size_t)(end - s);
+  return v;
+}
+
+char *kernel_next_arg(char *args, char **param, char **val) { return next_arg(args, param, val); }
+char *kernel_skip_spaces(const char *s) { return skip_spaces(s); }
+int kernel_parse_option_str(const char *str, const char *option) { return parse_option_str(str, option); }
+
+void kernel_early_params_reset(void) {
+  userdef = 0;
+  max_mem_size = 0;
+  oracle_panicked = 0;
+}
+int kernel_parse_memopt(char *p) { return parse_memopt(p); }
+int kernel_parse_memmap_opt(char *p) { return parse_memmap_opt(p); }
+int kernel_userdef(void) { return userdef; }
+uint64_t kernel_max_mem_size(void) { return max_mem_size; }
+/* e820__finish_early_params: 1 when the kernel would have panicked. */
+int kernel_finish_early_params(void) {
+  e820__finish_early_params();
+  return oracle_panicked;
+}

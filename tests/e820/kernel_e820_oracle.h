@@ -4,6 +4,7 @@
 // kernel; capacity kernel_e820_capacity() (MAX_NUMNODES = 4 in the shim).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 extern "C" {
@@ -20,4 +21,18 @@ std::uint64_t kernel_e820_range_remove(std::uint64_t start, std::uint64_t size, 
                                        int check_type);
 int kernel_e820_append(const std::uint64_t* addr, const std::uint64_t* size, const std::uint32_t* type,
                        std::uint32_t n);
+}
+
+// Command-line side (lib/cmdline.c, lib/string.c, arch/x86/kernel/e820.c).
+extern "C" {
+unsigned long long kernel_memparse(const char* s, std::size_t* consumed);
+char* kernel_next_arg(char* args, char** param, char** val);
+char* kernel_skip_spaces(const char* s);
+int kernel_parse_option_str(const char* str, const char* option);
+void kernel_early_params_reset(void);
+int kernel_parse_memopt(char* p);      // p may be NULL ("mem" without '=')
+int kernel_parse_memmap_opt(char* p);  // precondition: no N%S-T+T with T == T (BUG)
+int kernel_userdef(void);
+std::uint64_t kernel_max_mem_size(void);
+int kernel_finish_early_params(void);  // 1 = the kernel panics
 }

@@ -1,13 +1,15 @@
-/* Just enough of the kernel's vocabulary to compile two pieces of Linux 6.1
- * in user space for the e820 oracle: lib/sort.c and the table-editing block
- * of arch/x86/kernel/e820.c (__e820__range_add .. e820__range_remove, which
- * holds e820__update_table).
+/* Just enough of the kernel's vocabulary to compile pieces of Linux 6.1 in
+ * user space for the inputs-layer oracle (see extract_kernel_e820.cmake):
+ * ctype, integer parsing, memparse/next_arg, lib/sort.c, and the e820 table
+ * edits, sanitizer and mem=/memmap= handlers of arch/x86/kernel/e820.c.
  * Both are extracted from the kernel tarball at build time; nothing of the
  * kernel is kept in this repository. MAX_NUMNODES is small so that truncation
  * at E820_MAX_ENTRIES is reachable by tests. */
 #ifndef MBV_KERNEL_SHIM_H
 #define MBV_KERNEL_SHIM_H
 
+#include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,6 +40,17 @@ void sort_r(void *base, size_t num, size_t size, cmp_r_func_t cmp_func, swap_r_f
 #define EXPORT_SYMBOL(sym)
 #define __init
 #define __initdata
+#define noinline __attribute__((__noinline__))
+#define fallthrough __attribute__((__fallthrough__))
+#define early_param(name, fn)
+#define KSTRTOX_OVERFLOW (1U << 31)
+static inline u64 div_u64(u64 dividend, u32 divisor) { return dividend / divisor; }
+/* CONFIG_MEMORY_HOTPLUG is on in Debian's config: parse_memopt sets it. */
+#define CONFIG_MEMORY_HOTPLUG 1
+u64 max_mem_size;
+/* early_panic() does not return in the kernel; the oracle records it. */
+extern int oracle_panicked;
+#define early_panic(msg) (oracle_panicked = 1)
 #define BUG_ON(cond) do { if (cond) abort(); } while (0)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define ULLONG_MAX (~0ULL)
