@@ -194,6 +194,7 @@ const char* kaslr_outcome_name(KaslrOutcome o) {
     case KaslrOutcome::MemmapTooLarge: return "memmap_too_large";
     case KaslrOutcome::NoSlots: return "no suitable memory region";
     case KaslrOutcome::InvalidAddress: return "invalid physical address chosen";
+    case KaslrOutcome::PickedZero: return "picked address 0 (read as failure)";
   }
   return "?";
 }
@@ -224,14 +225,16 @@ Result<KaslrResult> choose_random_location(const KaslrInput& in) {
         break;
       }
     }
+    bool invalid = false;
     if (addr < r.minimum || addr + in.image_size > r.mem_limit) {
-      // slot_max == 0 also lands here with addr 0, as in the kernel
-      if (r.slot_max) r.messages.push_back("Invalid physical address chosen!");
-      r.outcome = r.slot_max ? KaslrOutcome::InvalidAddress : KaslrOutcome::NoSlots;
+      r.messages.push_back("Invalid physical address chosen!");
       addr = 0;
-    } else {
-      r.outcome = KaslrOutcome::Randomized;
+      invalid = true;
     }
+    // 0 means failure to the caller, even when slot 0 really was address 0.
+    r.outcome = addr ? KaslrOutcome::Randomized
+                     : !r.slot_max ? KaslrOutcome::NoSlots
+                                   : invalid ? KaslrOutcome::InvalidAddress : KaslrOutcome::PickedZero;
   }
   if (!addr)
     r.messages.push_back("Physical KASLR disabled: no suitable memory region!");

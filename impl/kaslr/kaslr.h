@@ -129,6 +129,7 @@ enum class KaslrOutcome : std::uint8_t {
   MemmapTooLarge,      // more than 4 memmap regions in one parameter
   NoSlots,             // slot_max == 0
   InvalidAddress,      // the final sanity check rejected the pick
+  PickedZero,          // the pick was address 0, which the caller reads as failure
 };
 const char* kaslr_outcome_name(KaslrOutcome o);
 

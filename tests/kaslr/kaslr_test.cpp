@@ -188,6 +188,27 @@ TEST(KaslrImmovable, filter) {
   EXPECT_EQ(choose_random_location(in)->slot_areas.size(), 1u);
 }
 
+// Regression (fuzz/kaslr, corpus/kaslr/regression-slot-at-address-zero):
+// with output 0 the minimum is 0, slot 0 can be address 0, and the kernel
+// reads a 0 result as failure. The model once called that "randomized".
+TEST(KaslrPhysical, slot_at_address_zero_reads_as_failure) {
+  KaslrInput in;
+  in.e820 = {{0, SZ_1G, E820Type::RAM}};
+  in.output = 0;
+  in.image_size = SZ_2M;
+  in.boot_params_addr = 2 * SZ_1G;
+  in.rand_phys = 0;
+  auto r = choose_random_location(in);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->minimum, 0u);
+  EXPECT_EQ(enumerate_all_slots(in).at(0), 0u);
+  EXPECT_EQ(r->outcome, KaslrOutcome::PickedZero);
+  EXPECT_FALSE(r->physical_randomized());
+  EXPECT_EQ(r->phys, 0u);
+  in.rand_phys = 1;
+  EXPECT_EQ(choose_random_location(in)->phys, SZ_2M);
+}
+
 TEST(KaslrPhysical, zero_slots_disables) {
   KaslrInput in = machine(100 * MB);
   auto r = choose_random_location(in);
