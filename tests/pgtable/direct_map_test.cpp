@@ -145,6 +145,24 @@ TEST(InitMemMapping, bottom_up_movable_node) {
   EXPECT_TRUE(check_pgtable_page_sources(*dm).empty());
 }
 
+// Bottom-up second pass with [1M, 4M) reserved: the PTE page for [2M, 4M)
+// is the lowest free page >= 1M, 4M, which is not mapped yet (6.1 allows
+// this: the window is [1M, max_pfn_mapped)). The window check holds, the
+// stronger "already mapped" check reports it.
+TEST(InitMemMapping, bottom_up_second_pass_takes_unmapped_page) {
+  Machine m = pc(SZ_4G, 16 * SZ_1M, 48 * SZ_1M);
+  m.reserved.push_back({SZ_1M, 4 * SZ_1M});
+  m.movable_node = true;
+  Memblock mb = build(m);
+  auto dm = init_mem_mapping(mb, config(SZ_4G, 48 * SZ_1M, true));
+  ASSERT_TRUE(dm.ok()) << dm.error().message;
+  EXPECT_TRUE(check_pgtable_page_sources(*dm).empty());
+  const auto v = check_pgtable_pages_premapped(*dm);
+  ASSERT_FALSE(v.empty());
+  EXPECT_EQ(v[0].range, (PhysRange{4 * SZ_1M, 4 * SZ_1M + SZ_4K}));
+  EXPECT_TRUE(check_direct_map_coverage(*dm, mb).empty());
+}
+
 // 11.2 item 3: node 0 = [0, 2G) immovable, node 1 = [2G, 66G) hotpluggable
 // (but SRAT has not been parsed yet), kernel ending near 1.99G, 4k only,
 // movable_node. The ~32 Ki PTE pages do not fit between kernel_end and 2G,
