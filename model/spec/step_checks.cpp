@@ -287,6 +287,66 @@ Check check_alloc_soundness(const Memblock& before, const Op& op, OpResult resul
                        std::to_string(home->nid) + ", flags " + fmt_hex(home->flags) + ")");
 }
 
+Check check_isolate(const Memblock& before, MemblockTypeId t, phys_addr_t base, phys_addr_t size, int ret,
+                    IsolatedRange out, const Memblock& after) {
+  const std::string call =
+      std::string("memblock_isolate_range(") + tname(t) + ", " + fmt_hex(base) + ", " + fmt_hex(size) + "): ";
+  if (ret == kENOMEM) {
+    if (before.type(t).cnt() + 2 <= before.type(t).max)
+      return violation("capacity: -ENOMEM only when full", call + "failed with room");
+    if (!before.can_resize && !(before == after))
+      return violation("failed ops change nothing", call + "returned -ENOMEM and changed the state");
+    return std::nullopt;
+  }
+  if (ret != 0) return violation("result", call + "returned " + std::to_string(ret));
+  if (before.type(t).max == after.type(t).max && !(Meaning::of(before) == Meaning::of(after))) {
+    const auto d = first_difference(Meaning::of(before).type(t), Meaning::of(after).type(t));
+    return violation("isolate: meaning unchanged", call + d.value_or("the other type changed"));
+  }
+  if (before.type(t).total_size != after.type(t).total_size)
+    return violation("isolate: total_size unchanged", call + "total_size changed");
+  const PhysRange r{base, base + cap_size(base, size)};
+  const MemblockType& ty = after.type(t);
+  for (std::size_t i = 0; i < ty.cnt(); ++i) {
+    const auto& g = ty.regions[i];
+    for (phys_addr_t p : {r.start, r.end})
+      if (!r.empty() && g.base < p && p < g.end())
+        return violation("isolate: no region crosses the ends", call + "region " + std::to_string(i) + " " +
+                                                                    fmt_range(g.base, g.end()) + " crosses " +
+                                                                    fmt_hex(p));
+  }
+  if (out.start_rgn < 0 || out.end_rgn < out.start_rgn || static_cast<std::size_t>(out.end_rgn) > ty.cnt())
+    return violation("isolate: index range", call + "[" + std::to_string(out.start_rgn) + ", " +
+                                                 std::to_string(out.end_rgn) + ") is not a range of regions");
+  // The inside regions tile coverage inside [base, end) exactly.
+  IntervalMap inside, want = Meaning::of(after).type(t);
+  for (int i = out.start_rgn; i < out.end_rgn; ++i) {
+    const auto& g = ty.regions[static_cast<std::size_t>(i)];
+    if (g.base < r.start || g.end() > r.end)
+      return violation(
+          "isolate: inside regions tile the range",
+          call + "region " + std::to_string(i) + " " + fmt_range(g.base, g.end()) + " is outside");
+    inside.fill(g.base, g.end(), Attr{g.nid, g.flags});
+  }
+  if (r.start > 0) want.erase(0, r.start);
+  want.erase(r.end, PHYS_ADDR_MAX);
+  if (auto d = first_difference(want, inside))
+    return violation("isolate: inside regions tile the range", call + *d);
+  return std::nullopt;
+}
+
+Check check_merge(const Memblock& before, MemblockTypeId t, const Memblock& after) {
+  const std::string call = std::string("memblock_merge_regions(") + tname(t) + "): ";
+  if (!(Meaning::of(before) == Meaning::of(after)))
+    return violation("merge: meaning unchanged",
+                     call + first_difference(Meaning::of(before).type(t), Meaning::of(after).type(t))
+                                .value_or("the other type changed"));
+  if (before.type(t).total_size != after.type(t).total_size)
+    return violation("merge: total_size unchanged", call + "total_size changed");
+  if (auto v = check_maximal(after.type(t))) return violation(v->property, call + v->message);
+  return std::nullopt;
+}
+
 Check check_step(const Memblock& before, const Op& op, OpResult result, const Memblock& after,
                  std::string* gap_note, const StepOptions& options) {
   if (auto v = check_type_shape(before.memory, true, kRelational))

@@ -17,6 +17,18 @@ namespace mbv::spec {
 // reserved after, never in a HOTPLUG region under movable_node.
 Check check_alloc_soundness(const Memblock& before, const Op& op, OpResult result, const Memblock& after);
 
+// memblock_isolate_range (map 2.4, 11.1#4), called directly: on success no
+// address changes meaning and total_size is unchanged, no region of type t
+// crosses base or base+capped size, and regions [start_rgn, end_rgn) tile
+// exactly the coverage inside the range; on -ENOMEM nothing changed.
+Check check_isolate(const Memblock& before, MemblockTypeId t, phys_addr_t base, phys_addr_t size, int ret,
+                    IsolatedRange out, const Memblock& after);
+
+// memblock_merge_regions (map 2.2, 11.1#3): no address changes meaning,
+// total_size is unchanged, and afterwards two touching regions of type t
+// differ in nid or flags (I3).
+Check check_merge(const Memblock& before, MemblockTypeId t, const Memblock& after);
+
 // What check_step also verifies besides the step relations.
 struct StepOptions {
   // The iterator laws of the after state (check_iterators). They depend on

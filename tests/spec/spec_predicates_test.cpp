@@ -370,3 +370,58 @@ TEST(SpecAlloc, fallback_order_node_then_any) {
 
 }  // namespace
 }  // namespace mbv::spec
+
+namespace mbv::spec {
+namespace {
+
+TEST(SpecInternals, isolate_preserves_meaning_and_tiles_the_range) {
+  // memblock_isolate_range inside node 0: [2M, 3M) becomes its own region.
+  Memblock before;
+  before.add_node(M, 8 * M, 0, MEMBLOCK_NONE);
+  Memblock after = before;
+  IsolatedRange out;
+  const int ret = after.isolate_range(MemblockTypeId::Memory, 2 * M, M, &out);
+  EXPECT_EQ(prop(check_isolate(before, MemblockTypeId::Memory, 2 * M, M, ret, out, after)), "");
+  EXPECT_EQ(after.memory.cnt(), 3u);
+  // Broken: an index range that misses the inside region.
+  EXPECT_EQ(prop(check_isolate(before, MemblockTypeId::Memory, 2 * M, M, ret, IsolatedRange{0, 0}, after)),
+            "isolate: inside regions tile the range");
+  // Broken: a region still crosses the end of the range.
+  Memblock crossing = before;
+  EXPECT_EQ(prop(check_isolate(before, MemblockTypeId::Memory, 2 * M, M, 0, IsolatedRange{0, 1}, crossing)),
+            "isolate: no region crosses the ends");
+  // Broken: isolation changed a nid.
+  Memblock renamed = after;
+  renamed.memory.regions[1].nid = 5;
+  EXPECT_EQ(prop(check_isolate(before, MemblockTypeId::Memory, 2 * M, M, ret, out, renamed)),
+            "isolate: meaning unchanged");
+}
+
+TEST(SpecInternals, merge_is_neutral_and_maximal) {
+  Memblock before;
+  before.add_node(M, 8 * M, 0, MEMBLOCK_NONE);
+  IsolatedRange out;
+  ASSERT_EQ(before.isolate_range(MemblockTypeId::Memory, 2 * M, M, &out), 0);
+  Memblock after = before;
+  after.merge_regions(MemblockTypeId::Memory);
+  EXPECT_EQ(prop(check_merge(before, MemblockTypeId::Memory, after)), "");
+  EXPECT_EQ(after.memory.cnt(), 1u);
+  EXPECT_EQ(prop(check_merge(before, MemblockTypeId::Memory, before)), "I3 maximal");  // not merged
+  Memblock flagged = after;
+  flagged.memory.regions[0].flags = MEMBLOCK_MIRROR;
+  EXPECT_EQ(prop(check_merge(before, MemblockTypeId::Memory, flagged)), "merge: meaning unchanged");
+}
+
+TEST(SpecStep, add_is_capped_at_the_top_of_the_address_space) {
+  // memblock_add(PHYS_ADDR_MAX - 0x1000, 0x10000) stores size 0x1000 (map 2.1).
+  const Step s = run(Memblock{}, Op{OpKind::Add, PHYS_ADDR_MAX - 0x1000, 0x10000});
+  EXPECT_EQ(prop(check(s)), "");
+  EXPECT_EQ(s.after.memory.regions[0].size, 0x1000u);
+  Step uncapped = s;
+  uncapped.after.memory.regions[0].size = 0x800;
+  uncapped.after.memory.total_size = 0x800;
+  EXPECT_EQ(prop(check(uncapped)), "meaning (memory)");
+}
+
+}  // namespace
+}  // namespace mbv::spec
