@@ -6,13 +6,16 @@
 #   + skip_spaces                                    (lib/string_helpers.c)
 #   + memparse, parse_option_str, next_arg           (lib/cmdline.c)
 #   + lib/sort.c
+#   + parse_crashkernel and its helpers            (kernel/crash_core.c)
+#   + myisspace, __cmdline_find_option_bool         (arch/x86/lib/cmdline.c)
 #   + arch/x86/kernel/e820.c: __e820__range_add .. e820__range_remove,
 #     userdef .. parse_memmap_opt, e820__finish_early_params
 #   + our glue (GLUE, included last so it reaches static functions)
 # from KERNEL_SRC (a kernel tree) or else TARBALL (Debian's linux-source-6.1).
 # Nothing extracted here is ever committed.
 set(files include/linux/ctype.h lib/ctype.c lib/kstrtox.c lib/vsprintf.c lib/cmdline.c
-          lib/sort.c arch/x86/kernel/e820.c lib/string_helpers.c)
+          lib/sort.c arch/x86/kernel/e820.c lib/string_helpers.c
+          kernel/crash_core.c arch/x86/lib/cmdline.c)
 get_filename_component(outdir "${OUT}" DIRECTORY)
 set(tmp "${outdir}/kernel_extract")
 if(KERNEL_SRC AND EXISTS "${KERNEL_SRC}/arch/x86/kernel/e820.c")
@@ -24,7 +27,8 @@ else()
   foreach(f IN LISTS files)
     list(APPEND patterns "*/${f}")
   endforeach()
-  execute_process(COMMAND tar -xJf "${TARBALL}" -C "${tmp}" --wildcards ${patterns} RESULT_VARIABLE rc)
+  execute_process(COMMAND tar -xJf "${TARBALL}" -C "${tmp}" --wildcards --no-wildcards-match-slash ${patterns}
+                  RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "cannot extract the oracle's kernel files from ${TARBALL}")
   endif()
@@ -81,10 +85,16 @@ take_block(edits "${src_arch_x86_kernel_e820_c}" "static void __init __e820__ran
 take_block(opts "${src_arch_x86_kernel_e820_c}" "static int userdef __initdata;"
            "early_param(\"memmap\", parse_memmap_opt);" TRUE)
 take_function(finish "${src_arch_x86_kernel_e820_c}" "void __init e820__finish_early_params(void)")
+take_block(crash "${src_kernel_crash_core_c}" "static int __init parse_crashkernel_mem("
+           "int __init parse_crashkernel_low(" FALSE)
+take_function(crash_low "${src_kernel_crash_core_c}" "int __init parse_crashkernel_low(")
+take_function(myisspace "${src_arch_x86_lib_cmdline_c}" "static inline int myisspace(u8 c)")
+take_function(findbool "${src_arch_x86_lib_cmdline_c}" "static int\n__cmdline_find_option_bool(")
 
 file(WRITE "${OUT}" "#include \"kernel_shim.h\"\n${ctype_h}\n${ctype_c}\n${fixup}\n${limit}\n"
                     "${strntoull}\n${strtoull}\n${skip}\n${memparse}\n${optstr}\n${nextarg}\n"
-                    "${sort_c}\n${edits}\n${opts}\n${finish}\n#include \"${GLUE}\"\n")
+                    "${sort_c}\n${edits}\n${opts}\n${finish}\n${crash}\n${crash_low}\n${myisspace}\n${findbool}\n"
+                    "#include \"${GLUE}\"\n")
 if(NOT (KERNEL_SRC AND EXISTS "${KERNEL_SRC}/arch/x86/kernel/e820.c"))
   file(REMOVE_RECURSE "${tmp}")
 endif()

@@ -130,3 +130,50 @@ RC_GTEST_PROP(CmdlineKernelOracle, parse_option_str_matches_linux_6_1, ()) {
 
 }  // namespace
 }  // namespace mbv
+
+namespace mbv {
+namespace {
+
+rc::Gen<std::string> gen_crash_line() {
+  return rc::gen::exec([] {
+    const auto n = *rc::gen::inRange(0, 4);
+    std::string line;
+    for (int i = 0; i < n; i++) {
+      line += *rc::gen::element<std::string>("crashkernel=", "xcrashkernel=", "quiet ", "crashkernel=", " ");
+      line += *rc::gen::oneOf(
+          rc::gen::element<std::string>("256M", "256M@16M", "1G,high", "128M,low", "512M-2G:64M,2G-:128M",
+                                        "512M-2G:64M,2G-:128M@16M", "2G-1G:64M", "1G-:8G", "abc", "1G-",
+                                        "0M-1G:0", "64Mx", "1G,highx", ",low", ""),
+          gen_text("0123456789MG-:,@ xhighlow", 12));
+      line += *rc::gen::element<std::string>(" ", "", "\t");
+    }
+    return line;
+  });
+}
+
+RC_GTEST_PROP(CmdlineKernelOracle, crashkernel_matches_linux_6_1, ()) {
+  const std::string line = *gen_crash_line();
+  const std::uint64_t ram = *rc::gen::element<std::uint64_t>(0, 1ull << 30, 2ull << 30, 3ull << 30, 8ull << 30,
+                                                             (2ull << 30) - 1, 64ull << 30);
+  for (int suffix = 0; suffix < 3; suffix++) {
+    std::vector<char> buf(line.begin(), line.end());
+    buf.push_back('\0');
+    unsigned long long ksize = 0, kbase = 0;
+    const int krc = kernel_parse_crashkernel(buf.data(), ram, suffix, &ksize, &kbase);
+    const CrashkernelValue ours = parse_crashkernel(line, ram, static_cast<CrashSuffix>(suffix));
+    RC_ASSERT(ours.ret == krc);
+    if (krc == 0) {
+      RC_ASSERT(ours.size == ksize);
+      RC_ASSERT(ours.base == kbase);
+    }
+  }
+}
+
+RC_GTEST_PROP(CmdlineKernelOracle, find_option_bool_matches_linux_6_1, ()) {
+  const std::string line = *gen_text("nokaslr =\t\x01\"x", 24);
+  RC_ASSERT(cmdline_find_option_bool(line, "nokaslr") == kernel_cmdline_find_option_bool(line.c_str(), "nokaslr"));
+  RC_ASSERT(parse_cmdline(line).nokaslr == (kernel_cmdline_find_option_bool(line.c_str(), "nokaslr") > 0));
+}
+
+}  // namespace
+}  // namespace mbv

@@ -83,3 +83,17 @@ int kernel_finish_early_params(void) {
   e820__finish_early_params();
   return oracle_panicked;
 }
+
+/* crashkernel= (kernel/crash_core.c) and the decompressor's boolean lookup. */
+int kernel_parse_crashkernel(char *cmdline, unsigned long long system_ram, int suffix,
+                             unsigned long long *size, unsigned long long *base) {
+  *size = 0;
+  *base = 0;
+  if (suffix == 1) return parse_crashkernel_high(cmdline, system_ram, size, base);
+  if (suffix == 2) return parse_crashkernel_low(cmdline, system_ram, size, base);
+  return parse_crashkernel(cmdline, system_ram, size, base);
+}
+
+int kernel_cmdline_find_option_bool(const char *cmdline, const char *option) {
+  return __cmdline_find_option_bool(cmdline, 2048, option);
+}

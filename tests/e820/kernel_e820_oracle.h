@@ -36,3 +36,10 @@ int kernel_userdef(void);
 std::uint64_t kernel_max_mem_size(void);
 int kernel_finish_early_params(void);  // 1 = the kernel panics
 }
+
+extern "C" {
+// suffix: 0 none, 1 ",high", 2 ",low". Returns the kernel's int.
+int kernel_parse_crashkernel(char* cmdline, unsigned long long system_ram, int suffix,
+                             unsigned long long* size, unsigned long long* base);
+int kernel_cmdline_find_option_bool(const char* cmdline, const char* option);
+}

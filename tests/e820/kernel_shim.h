@@ -33,6 +33,9 @@ void sort_r(void *base, size_t num, size_t size, cmp_r_func_t cmp_func, swap_r_f
 
 #define CONFIG_64BIT 1
 #define IS_ENABLED(option) (option)
+#undef __attribute_const__
+#undef __always_inline
+#undef ULLONG_MAX
 #define __attribute_const__ __attribute__((__const__))
 #define __always_inline inline __attribute__((__always_inline__))
 #define likely(x) __builtin_expect(!!(x), 1)
@@ -44,6 +47,8 @@ void sort_r(void *base, size_t num, size_t size, cmp_r_func_t cmp_func, swap_r_f
 #define fallthrough __attribute__((__fallthrough__))
 #define early_param(name, fn)
 #define KSTRTOX_OVERFLOW (1U << 31)
+#define SZ_128M 0x08000000
+#define roundup(x, y) ((((x) + ((y) - 1)) / (y)) * (y))
 static inline u64 div_u64(u64 dividend, u32 divisor) { return dividend / divisor; }
 /* CONFIG_MEMORY_HOTPLUG is on in Debian's config: parse_memopt sets it. */
 #define CONFIG_MEMORY_HOTPLUG 1
