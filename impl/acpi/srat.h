@@ -315,7 +315,9 @@ LinuxSratView linux_view(const Srat& srat, const LinuxSratOptions& options = {})
 
 // KASLR's own walk: the immovable list that physical placement is limited to.
 struct KaslrImmovableView {
-  std::vector<PhysRange> immovable;  // [base, base + length), table order
+  // [base, base + length) in table order; end wraps like the kernel's u64
+  // (size() == length), so no information is lost.
+  std::vector<PhysRange> immovable;
   bool aborted = false;              // returned 0 (zero-length subtable / too many)
   std::string reason;
   std::vector<std::string> notes;    // where the walk reads past a short subtable

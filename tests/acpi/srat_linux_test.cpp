@@ -213,6 +213,22 @@ TEST(SratLinux, hotplug_config_and_nonvolatile) {
   EXPECT_TRUE(off.hotplug_ranges.empty());
 }
 
+// A range that wraps the 64-bit space: numa_add_memblk warns and ignores it,
+// but the entry still counts, is logged, and is marked hotplug (capped).
+TEST(SratLinux, wrapping_range_warned_and_ignored) {
+  const std::uint64_t base = PHYS_ADDR_MAX - SZ_1G + 1;
+  const LinuxSratView v = linux_view(reparse(make_srat(
+      {make_memory_affinity(0, 0, SZ_1G), make_memory_affinity(1, base, 2 * SZ_1G, true)})));
+  EXPECT_FALSE(v.srat_bad);
+  EXPECT_EQ(v.memblks, (std::vector<NumaMemblk>{{0, 0, SZ_1G, false}}));
+  EXPECT_EQ(v.parsed_numa_memblks, 2);
+  EXPECT_EQ(v.nodes_parsed, (std::vector<int>{0, 1}));
+  EXPECT_EQ(v.log[1], "Warning: invalid memblk node 1 [mem 0xffffffffc0000000-0x3fffffff]");
+  EXPECT_EQ(v.log[2], "ACPI: SRAT: Node 1 PXM 1 [mem 0xffffffffc0000000-0x3fffffff] hotplug");
+  EXPECT_EQ(v.hotplug_ranges, (std::vector<PhysRange>{{base, PHYS_ADDR_MAX}}));
+  EXPECT_EQ(v.max_possible_pfn, SZ_1G >> PAGE_SHIFT);
+}
+
 // PFN_UP(end - 1) is one page short for an unaligned end.
 TEST(SratLinux, max_possible_pfn_unaligned_end) {
   const LinuxSratView v = linux_view(reparse(make_srat({make_memory_affinity(0, 0, SZ_1G + 1)})));
