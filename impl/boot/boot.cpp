@@ -23,11 +23,12 @@ Result<BootState> run_boot(const Scenario& scenario, const BootOptions& options)
   st.cmdline = parse_cmdline(scenario.cmdline);
   if (!scenario.cmdline.empty()) st.log.push_back("Command line: " + scenario.cmdline);
 
+  // SRAT is only parsed at initmem_init, but decoding it first gives every
+  // event its ground-truth node and KASLR its immovable list (the
+  // decompressor reads the SRAT itself); it touches no kernel state.
+  if (auto s = boot_decode_srat(st); !s) return s.error();
   // The decompressor chose the kernel's place before setup_arch ran.
   if (auto s = boot_place_kernel(st); !s) return s.error();
-  // SRAT is only parsed at initmem_init, but decoding it first gives every
-  // event its ground-truth node; it touches no kernel state.
-  if (auto s = boot_decode_srat(st); !s) return s.error();
   if (auto s = boot_early_reserve(st); !s) return s.error();
   if (auto s = boot_e820(st); !s) return s.error();
   // parse_early_param: movable_node makes memblock bottom-up from here on.

@@ -20,6 +20,7 @@
 #include "impl/common/alloc_event.h"
 #include "impl/common/result.h"
 #include "impl/e820/e820.h"
+#include "impl/kaslr/kaslr.h"
 #include "impl/memblock/memblock.h"
 #include "impl/numa/numa.h"
 #include "impl/pgtable/direct_map.h"
@@ -28,8 +29,6 @@
 
 namespace mbv {
 
-// LOAD_PHYSICAL_ADDR (CONFIG_PHYSICAL_START=16M): where the kernel runs without KASLR.
-inline constexpr std::uint64_t LOAD_PHYSICAL_ADDR = SZ_16M;
 // The .brk area at the end of the image: 64 KiB base plus the early page-table
 // buffer (RESERVE_BRK(early_pgt_alloc, INIT_PGT_BUF_SIZE)) and small others.
 inline constexpr std::uint64_t BRK_AREA_BYTES = 0x20000;
@@ -74,6 +73,7 @@ struct KernelPlacement {
   PhysRange brk;               // the reserved (used) part of .brk
   bool randomized = false;     // KASLR chose it
   std::string how;             // "fixed", "kaslr", "default (16M)", ...
+  std::optional<KaslrResult> kaslr;  // the decompressor's run, when KASLR chose
 };
 
 struct HandoffResult {

@@ -8,17 +8,35 @@ namespace mbv {
 
 namespace {
 
-// choose_random_location's physical half. Needs h7's impl/kaslr model; until
-// it is linked here, a KASLR scenario is refused rather than placed wrongly.
-Result<std::uint64_t> kaslr_place_kernel(const BootState& st, std::uint64_t size,
-                                         std::uint64_t rand_phys, std::uint64_t rand_virt) {
-  (void)size;
-  (void)rand_phys;
-  (void)rand_virt;
-  return make_error(ErrorCode::Unsupported,
-                    "KASLR placement is not available in this build (impl/kaslr); give the "
-                    "kernel a fixed address with `kernel ... at=` or --kernel-at",
-                    SourceLoc{st.scenario.name});
+// choose_random_location's inputs from a scenario (h7's impl/kaslr model):
+// the raw firmware e820 (the decompressor does not sanitize), the command
+// line, the initrd as an avoid region, SRAT's immovable list (h5's
+// count_immovable_mem_regions). The decompressor runs in place at 16M, so
+// the ZO avoid region is [16M, 16M + image).
+Result<KaslrResult> kaslr_place_kernel(BootState& st, std::uint64_t size, std::uint64_t rand_phys,
+                                       std::uint64_t rand_virt) {
+  KaslrInput in;
+  in.cmdline = st.scenario.cmdline;
+  in.e820 = st.scenario.e820;
+  in.input = LOAD_PHYSICAL_ADDR;
+  in.output = LOAD_PHYSICAL_ADDR;
+  in.init_size = size;
+  for (const ScenarioReserve& r : st.scenario.reserves) {
+    if (r.owner == Owner::Initrd) {
+      in.initrd_start = r.range.start;
+      in.initrd_size = r.range.size();
+    }
+  }
+  in.image_size = kaslr_needed_size(size, size);
+  in.five_level = st.scenario.cpu.la57;
+  if (st.srat) {
+    const KaslrImmovableView v = count_immovable_mem_regions(*st.srat, st.cmdline.acpi_off);
+    in.immovable_filter_active = !v.aborted && v.count() > 0;
+    for (const PhysRange& r : v.immovable) in.immovable.push_back(MemVector{r.start, r.size()});
+  }
+  in.rand_phys = rand_phys;
+  in.rand_virt = rand_virt;
+  return choose_random_location(in);
 }
 
 }  // namespace
@@ -41,9 +59,11 @@ Status boot_place_kernel(BootState& st) {
   } else if (rnd && !st.cmdline.nokaslr) {
     auto placed = kaslr_place_kernel(st, size, *rnd, k.kaslr_random_virt.value_or(0));
     if (!placed) return placed.error();
-    st.kernel.text = *placed;
-    st.kernel.randomized = *placed != LOAD_PHYSICAL_ADDR;
-    st.kernel.how = st.kernel.randomized ? "kaslr" : "kaslr (physical KASLR disabled: 16M)";
+    st.kernel.text = placed->phys;
+    st.kernel.randomized = placed->physical_randomized();
+    st.kernel.how = std::string("kaslr: ") + kaslr_outcome_name(placed->outcome);
+    for (const std::string& m : placed->messages) st.log.push_back(m);
+    st.kernel.kaslr = std::move(*placed);
   } else {
     st.kernel.text = LOAD_PHYSICAL_ADDR;
     st.kernel.how = st.cmdline.nokaslr ? "nokaslr (16M)" : "default (16M)";

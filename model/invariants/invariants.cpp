@@ -105,6 +105,23 @@ InvariantResult check_hotplug_safety(const BootState& st) {
     r.verdict = InvariantVerdict::NotApplicable;
     return r;
   }
+  // A policy answers for what its allocator places, and only in nodes that no
+  // fixed range (kernel image, [0, 1M), firmware reservations) already pins:
+  // a pinned node loses HOTPLUG through the kernel-node rule whatever the order.
+  auto node_span = [&](int nid) {
+    std::vector<PhysRange> span;
+    for (const NumaBlock& b : st.numa.meminfo.blk)
+      if (b.nid == nid) span.push_back({b.start, b.end});
+    for (const SratTruthRange& t : st.truth)
+      if (t.nid == nid) span.push_back(t.range);
+    return span;
+  };
+  auto pinned_by_fixed = [&](int nid) {
+    const std::vector<PhysRange> span = node_span(nid);
+    for (const AllocEvent& e : st.events)
+      if (!e.range.empty() && !allocator_placed(e) && bytes_in(span, e.range)) return true;
+    return false;
+  };
   for (const AllocEvent& e : st.events) {
     if (e.range.empty() || !owner_is_unmovable(e.owner)) continue;
     for (const SratTruthRange& t : st.truth) {
@@ -112,7 +129,7 @@ InvariantResult check_hotplug_safety(const BootState& st) {
       Violation v;
       v.event = e;
       v.nodes = node_kinds(st, e.range);
-      v.guaranteed = r.guaranteed && allocator_placed(e);
+      v.guaranteed = r.guaranteed && allocator_placed(e) && !pinned_by_fixed(t.nid);
       v.what = std::string(owner_name(e.owner)) + " (" + std::string(phase_name(e.phase)) + ") " +
                mem(e.range) + " lies in hot-pluggable node " + std::to_string(t.nid) + " " +
                mem(t.range) + ": " + e.note;
@@ -325,8 +342,8 @@ InvariantResult check_handoff_conservation(const BootState& st) {
 InvariantResult check_hot_remove(const BootState& st, std::vector<NodeHotplugCapacity>* nodes_out) {
   InvariantResult r;
   r.name = "hot-remove-feasible";
-  r.statement = "with movable_node, every node SRAT declares hot-pluggable can be hot-removed "
-                "(all of its memory in ZONE_MOVABLE, no boot allocation in it)";
+  r.statement = "with movable_node, the boot memory SRAT declares hot-pluggable can be hot-removed "
+                "(all of it in ZONE_MOVABLE, no boot allocation in it)";
   r.guaranteed = false;
   if (!movable_node_with_hotplug(st) || st.panic || !st.mb_before_handoff) {
     r.verdict = InvariantVerdict::NotApplicable;
@@ -352,10 +369,11 @@ InvariantResult check_hot_remove(const BootState& st, std::vector<NodeHotplugCap
   for (int nid : hot_nodes) {
     NodeHotplugCapacity c;
     c.nid = nid;
-    // The node as SRAT defines it (the kernel may have folded it into a dummy node).
+    // The node's boot memory SRAT declares hot-pluggable (the kernel may have
+    // folded the node into a dummy node; SRAT still says what it is).
     std::vector<PhysRange> node_mem;
     for (const SratTruthRange& t : st.truth) {
-      if (t.nid != nid) continue;
+      if (t.nid != nid || !t.hotpluggable) continue;
       for (const PhysRange& m : all_mem)
         if (m.intersects(t.range))
           node_mem.push_back({std::max(m.start, t.range.start), std::min(m.end, t.range.end)});
@@ -392,7 +410,7 @@ InvariantResult check_hot_remove(const BootState& st, std::vector<NodeHotplugCap
                std::to_string((c.srat_hotplug_bytes - c.kept_hotplug_bytes) >> 20) + " MiB" +
                (c.pinned_by.empty() ? "" : " (pinned by " + c.pinned_by + ")");
       if (any_event) why += ", boot allocations inside";
-      Violation v{"node " + std::to_string(nid) + " cannot be hot-removed: " + why, false,
+      Violation v{"node " + std::to_string(nid) + ": its hot-pluggable memory cannot be removed: " + why, false,
                   first_in ? std::optional<AllocEvent>(*first_in) : std::nullopt, "hotplug"};
       r.violations.push_back(std::move(v));
     }

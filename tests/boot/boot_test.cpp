@@ -161,6 +161,42 @@ TEST(BootPipeline, SratRejectedDummyNode) {
   EXPECT_EQ(result(rep, "hot-remove-feasible").verdict, InvariantVerdict::Finding);
 }
 
+// KASLR with no immovable region (every SRAT range hot-pluggable, as on the
+// Hyper-V guest of real-machines/): count_immovable_mem_regions finds
+// nothing, the filter is off, and the kernel lands in hot-pluggable memory.
+// Not something any policy answers for: a finding, also under srat-first.
+TEST(BootPipeline, KaslrNoImmovableRegion) {
+  std::string text = kTwoNode;
+  text.replace(text.find("kernel size=0x3000000 at=0x1000000"), 34, "kernel size=0x3000000 kaslr=0x5851f42d4c957f2d");
+  text.replace(text.find("length=0xc0000000 flags=0x1"), 27, "length=0xc0000000 flags=0x3");
+  text.replace(text.find("length=0x100000000 flags=0x1"), 28, "length=0x100000000 flags=0x3");
+  for (const char* policy : {"linux-6.1", "srat-first"}) {
+    SCOPED_TRACE(policy);
+    const BootState st = boot(scenario_of(text), policy);
+    ASSERT_TRUE(st.kernel.kaslr.has_value());
+    EXPECT_TRUE(st.kernel.randomized);
+    EXPECT_FALSE(st.srat.has_value() && count_immovable_mem_regions(*st.srat).count() > 0);
+    const InvariantReport rep = check_invariants(st);
+    const InvariantResult& hs = result(rep, "hotplug-safety");
+    EXPECT_EQ(hs.verdict, InvariantVerdict::Finding) << format_invariant_report(rep);
+    ASSERT_FALSE(hs.violations.empty());
+    EXPECT_EQ(hs.violations[0].event->owner, Owner::KernelImage);
+  }
+}
+
+// With an immovable node, KASLR keeps the kernel inside it.
+TEST(BootPipeline, KaslrImmovableOnly) {
+  std::string text = kTwoNode;
+  text.replace(text.find("kernel size=0x3000000 at=0x1000000"), 34, "kernel size=0x3000000 kaslr=0x5851f42d4c957f2d");
+  for (std::uint64_t rnd : {0x1ull, 0x5851f42d4c957f2dull, 0xffffffffffffffffull}) {
+    BootOptions o;
+    o.kaslr_random = rnd;
+    auto st = run_boot(scenario_of(text), o);
+    ASSERT_TRUE(st.ok()) << st.error().to_string();
+    EXPECT_LE(st->kernel.end, 0x200000000u) << std::hex << st->kernel.text;
+  }
+}
+
 // The early steps: what is reserved before the direct map, in 6.1 order.
 TEST(BootSteps, EarlyReservations) {
   Scenario s = scenario_of(kTwoNode);
