@@ -117,7 +117,7 @@ Check compare_states(const SpecState& want, const Memblock& after, const Op& op)
 // item 3.5: the old array is freed, the new one reserved) and checks where
 // each new array went.
 Check apply_doubling(const Memblock& before, const Memblock& after, const Op& op, SpecState& adj,
-                     std::vector<T>& doubled) {
+                     std::vector<T>& doubled, std::string* gap) {
   for (T t : {T::Memory, T::Reserved}) {
     const MemblockType& tb = before.type(t);
     const MemblockType& ta = after.type(t);
@@ -147,7 +147,19 @@ Check apply_doubling(const Memblock& before, const Memblock& after, const Op& op
     if (!adj.meaning.memory.covers(a.start, a.end) || adj.meaning.reserved.intersects(a.start, a.end))
       return violation("doubling: placement", what + " was not free memory");
     for (const auto& p : placed)
-      if (p.intersects(a)) return violation("doubling: placement", what + " overlaps the other new array");
+      if (p.intersects(a)) {
+        // Kernel gap 3 (docs/spec.md): freeing the old memory array isolates
+        // reserved, whose doubling then only avoids the old memory array, not
+        // the new one, which is not reserved yet. Linux 6.1 does place them
+        // over each other (confirmed against mm/memblock.c by mbverify diff).
+        if (t == T::Reserved && (before.memory.array_phys || after.memory.max > 2 * before.memory.max)) {
+          *gap = "memblock_double_array: the new reserved array " + fmt_range(a.start, a.end) +
+                 " overlaps the new memory array " + fmt_range(p.start, p.end) +
+                 " (reserved doubled while the old memory array was freed; docs/spec.md, kernel gaps)";
+          return std::nullopt;
+        }
+        return violation("doubling: placement", what + " overlaps the other new array");
+      }
     placed.push_back(a);
   }
   for (T t : doubled) {
@@ -354,6 +366,24 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
   if (auto v = check_type_shape(before.reserved, false, kRelational))
     return violation("before: " + v->property, v->message);
 
+  if (before.kernel_bug != KernelBug::None)
+    return violation("before: kernel alive", "the state before already hit a kernel BUG");
+  // A BUG_ON the kernel reaches from this input (model/oracle agree on it,
+  // mbverify diff): the step has no after state. Only the capacity BUGs are
+  // reachable from a well-formed state, and only with a full-enough array.
+  if (after.kernel_bug != KernelBug::None) {
+    const bool tight = 2 * before.memory.cnt() + 1 >= before.memory.max ||
+                       2 * before.reserved.cnt() + 1 >= before.reserved.max;
+    if (after.kernel_bug == KernelBug::MergeOverlap || !tight)
+      return violation("no kernel BUG from a well-formed state",
+                       where_msg(op) + "hit the BUG_ON at mm/memblock.c:" +
+                           std::to_string(kernel_bug_line(after.kernel_bug)));
+    if (gap_note)
+      *gap_note = "kernel BUG_ON at mm/memblock.c:" + std::to_string(kernel_bug_line(after.kernel_bug)) +
+                  " while doubling a full array (docs/spec.md, kernel gaps)";
+    return std::nullopt;
+  }
+
   // Steps that hit a documented kernel gap are not predicted (docs/spec.md).
   if (op.kind == OpKind::TrimMemory) {
     SpecState probe = SpecState::of(before);
@@ -383,7 +413,27 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
 
   SpecState adj = SpecState::of(before);
   std::vector<T> doubled;
-  if (auto v = apply_doubling(before, after, op, adj, doubled)) return v;
+  std::string gap;
+  if (auto v = apply_doubling(before, after, op, adj, doubled, &gap)) return v;
+  // Kernel gap 4 (docs/spec.md): a reserved doubling for a range starting
+  // at 0 searches [0, min(0, limit)), and 0 means MEMBLOCK_ALLOC_ACCESSIBLE,
+  // so the new array may land inside the very range being reserved.
+  if (std::find(doubled.begin(), doubled.end(), T::Reserved) != doubled.end()) {
+    PhysRange claimed{};
+    if (op.kind == OpKind::Reserve) claimed = {op.a, op.a + cap_size(op.a, op.b)};
+    if (is_alloc(op.kind) && result.value)
+      claimed = {static_cast<phys_addr_t>(result.value), static_cast<phys_addr_t>(result.value) + op.a};
+    const PhysRange arr{after.reserved.array_phys,
+                        after.reserved.array_phys + array_bytes(after.reserved.max)};
+    if (!claimed.empty() && claimed.intersects(arr))
+      gap = "memblock_double_array: the new reserved array " + fmt_range(arr.start, arr.end) +
+            " lies inside the range being reserved " + fmt_range(claimed.start, claimed.end) +
+            " (docs/spec.md, kernel gaps)";
+  }
+  if (!gap.empty()) {
+    if (gap_note) *gap_note = gap;
+    return std::nullopt;
+  }
 
   const Need need = need_of(before, op);
   if (is_alloc(op.kind)) return check_alloc(before, op, result, after, adj, doubled);
@@ -411,7 +461,11 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
               "capacity: -ENOMEM only when doubling fails",
               where_msg(op) + "returned -ENOMEM but the array could double at " + fmt_hex(place));
       }
-      if (!(before == after))
+      // memblock_mark_mirror sets system_has_some_mirror before it tries
+      // (map 2.6), so that flag survives the failure.
+      Memblock unchanged = before;
+      if (op.kind == OpKind::MarkMirror) unchanged.system_has_some_mirror = true;
+      if (!(unchanged == after))
         return violation("failed ops change nothing",
                          where_msg(op) + "returned -ENOMEM and changed the state");
       return std::nullopt;

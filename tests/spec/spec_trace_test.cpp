@@ -47,5 +47,23 @@ RC_GTEST_PROP(SpecTrace, traces_on_a_populated_memblock, (const std::vector<Op>&
   if (v) RC_FAIL(*v);
 }
 
+// Both arrays one or two regions short of full, with and without resize
+// permission: every op now meets the capacity rules (-ENOMEM, doubling and
+// where the new array goes, a reservation falling through in an allocation).
+RC_GTEST_PROP(SpecTrace, traces_near_full_arrays, (const std::vector<Op>& trace, bool resize)) {
+  Memblock mb;
+  if (resize) mb.allow_resize();
+  mb.add_node(SZ_1M, 4 * SZ_1G, 0, MEMBLOCK_NONE);
+  const std::size_t fill = INIT_MEMBLOCK_REGIONS - *rc::gen::inRange<std::size_t>(1, 3);
+  for (std::size_t i = 1; i < fill; ++i) mb.add_node(8 * SZ_1G + i * 2 * SZ_2M, SZ_2M, 1, MEMBLOCK_NONE);
+  for (std::size_t i = 0; i < fill; ++i) mb.reserve(SZ_16M + i * 2 * SZ_64K, SZ_64K);
+  RC_PRE(mb.memory.cnt() == fill && mb.reserved.cnt() == fill);
+  RC_CLASSIFY(resize, "resizable");
+  const auto v = run_checked(mb, trace);
+  RC_CLASSIFY(mb.memory.max > INIT_MEMBLOCK_REGIONS, "memory doubled");
+  RC_CLASSIFY(mb.reserved.max > INIT_MEMBLOCK_REGIONS, "reserved doubled");
+  if (v) RC_FAIL(*v);
+}
+
 }  // namespace
 }  // namespace mbv::spec
