@@ -122,7 +122,7 @@ std::string fmt_hex(std::uint64_t v) {
 
 std::string fmt_range(phys_addr_t start, phys_addr_t end) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "[mem %#018llx-%#018llx]", static_cast<unsigned long long>(start),
+  std::snprintf(buf, sizeof buf, "[mem 0x%016llx-0x%016llx]", static_cast<unsigned long long>(start),
                 static_cast<unsigned long long>(end - 1));
   return buf;
 }
