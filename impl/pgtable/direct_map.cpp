@@ -355,7 +355,9 @@ PgtableState DirectMap::state() const {
   return cfg.walk == WalkMode::Fast ? tables : to_interval_state(ref);
 }
 
-std::vector<AllocEvent> DirectMap::alloc_events() const {
+std::vector<AllocEvent> DirectMap::alloc_events(std::span<const phys_addr_t> cuts) const {
+  std::vector<phys_addr_t> sorted(cuts.begin(), cuts.end());
+  std::sort(sorted.begin(), sorted.end());
   std::vector<AllocEvent> out;
   out.reserve(allocs.size());
   for (const PgtAllocRun& r : allocs) {
@@ -370,7 +372,23 @@ std::vector<AllocEvent> DirectMap::alloc_events() const {
       const MappingCall& c = calls[static_cast<std::size_t>(r.call)];
       note += " for init_memory_mapping " + hexrange(c.start, c.end);
     }
-    out.push_back(AllocEvent{Owner::DirectMapPageTable, cfg.phase, r.range(), NUMA_NO_NODE, note});
+    // Pieces in allocation order (descending runs are reported high to low).
+    const PhysRange whole = r.range();
+    std::vector<PhysRange> pieces;
+    phys_addr_t at = whole.start;
+    for (auto it = std::upper_bound(sorted.begin(), sorted.end(), whole.start);
+         it != sorted.end() && *it < whole.end; ++it) {
+      pieces.push_back(PhysRange{at, *it});
+      at = *it;
+    }
+    pieces.push_back(PhysRange{at, whole.end});
+    if (r.descending) std::reverse(pieces.begin(), pieces.end());
+    for (const PhysRange& p : pieces) {
+      const std::string n = pieces.size() == 1
+                                ? note
+                                : note + " (" + std::to_string(p.size() >> PAGE_SHIFT) + " here)";
+      out.push_back(AllocEvent{Owner::DirectMapPageTable, cfg.phase, p, NUMA_NO_NODE, n});
+    }
   }
   return out;
 }

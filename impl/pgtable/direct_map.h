@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -110,8 +111,11 @@ struct DirectMap {
 
   // The page tables as interval sets, whichever walker built them.
   PgtableState state() const;
-  // Every page-table page as an AllocEvent (one per run).
-  std::vector<AllocEvent> alloc_events() const;
+  // Every page-table page as an AllocEvent (one per run). A run can straddle
+  // a NUMA node boundary (memblock has no nids yet); pass the boundaries
+  // (e.g. SRAT range edges) as `cuts` to get one event per piece, so each
+  // event lies in one node.
+  std::vector<AllocEvent> alloc_events(std::span<const phys_addr_t> cuts = {}) const;
   // The page addresses in allocation order (expands runs; small machines only).
   std::vector<phys_addr_t> page_sequence() const;
   // Total page-table pages by level, over all calls (trampoline pages not included).

@@ -184,6 +184,17 @@ TEST(InitMemMapping, movable_node_spill_into_node1) {
   EXPECT_GT(above_2g, 0u);
   EXPECT_GT(below, 0u);
   EXPECT_EQ(dm->total_pages().pte, 66u * 512u);
+  // Cut at the node boundary, every event lies in one node and the pages
+  // above 2G are visible as events of their own.
+  const phys_addr_t cut[] = {2 * SZ_1G};
+  std::uint64_t evt_above = 0;
+  for (const AllocEvent& e : dm->alloc_events(cut)) {
+    EXPECT_FALSE(e.range.start < 2 * SZ_1G && e.range.end > 2 * SZ_1G);
+    EXPECT_EQ(e.owner, Owner::DirectMapPageTable);
+    if (e.range.start >= 2 * SZ_1G && e.note.find("memblock") != std::string::npos)
+      evt_above += e.range.size() / SZ_4K;
+  }
+  EXPECT_EQ(evt_above, above_2g);
   EXPECT_TRUE(check_direct_map_coverage(*dm, mb).empty());
   EXPECT_TRUE(check_pgtable_page_sources(*dm).empty());
 }
