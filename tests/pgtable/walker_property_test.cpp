@@ -93,3 +93,49 @@ TEST(PgtableWalkers, fixed_machine) {
 
 }  // namespace
 }  // namespace mbv
+
+namespace mbv {
+namespace {
+
+// Arbitrary sequences of kernel_physical_mapping_init calls (overlapping
+// ranges, any mask, leaf splits, present entries): the interval model's
+// counts, return values and final tables equal the per-page walker's.
+RC_GTEST_PROP(PgtableWalkers, mapping_sequences, ()) {
+  const bool five = *rc::gen::arbitrary<bool>();
+  PgtableState st;
+  st.paging = default_paging(five);
+  if (*rc::gen::arbitrary<bool>())
+    st.paging.page_offset_base += *rc::gen::inRange<std::uint64_t>(0, 2048) * SZ_1G;
+  RefTables ref;
+  ref.paging = st.paging;
+  const int steps = *rc::gen::inRange(1, 8);
+  for (int i = 0; i < steps; ++i) {
+    const std::uint64_t unit = *rc::gen::element<std::uint64_t>(1 * SZ_4K, 1 * SZ_2M, 1 * SZ_1G);
+    const std::uint64_t a = *rc::gen::inRange<std::uint64_t>(0, 4 * SZ_1G / unit) * unit +
+                            *rc::gen::inRange<std::uint64_t>(0, 4) * SZ_4K;
+    const std::uint64_t len = *rc::gen::inRange<std::uint64_t>(1, 1024) * SZ_4K *
+                              *rc::gen::element<std::uint64_t>(1, 1, 64, 512);
+    const PageSizeMask mask = *rc::gen::element<PageSizeMask>(0u, PG_MASK_2M, PG_MASK_2M | PG_MASK_1G, PG_MASK_1G);
+    auto c = mapping_cost(st, a, a + len, mask);
+    RC_ASSERT(c.ok());
+    LevelCounts got;
+    RefAllocFn fn = [&](TableLevel l) -> Result<std::uint64_t> {
+      switch (l) {
+        case TableLevel::P4d: ++got.p4d; break;
+        case TableLevel::Pud: ++got.pud; break;
+        case TableLevel::Pmd: ++got.pmd; break;
+        case TableLevel::Pte: ++got.pte; break;
+      }
+      return 0x7000000000ull + (ref.tables.size() + 1) * PAGE_SIZE;
+    };
+    auto r = ref_kernel_physical_mapping_init(ref, a, a + len, mask, fn);
+    RC_ASSERT(r.ok());
+    RC_ASSERT(got == c->pages);
+    RC_ASSERT(*r == c->paddr_last);
+    apply_mapping(st, a, a + len, mask);
+    RC_ASSERT(to_interval_state(ref) == st);
+  }
+}
+
+}  // namespace
+}  // namespace mbv
