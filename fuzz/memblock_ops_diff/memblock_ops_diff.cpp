@@ -3,7 +3,8 @@
 // whole state after every op, and every agreed step satisfies the executable
 // spec (model/spec). Decoding is impl/trace/trace_decode (shared with the
 // memblock_ops fuzzer; it caps trace length so each input runs fast); the
-// logic is model/diff/diff_check. Exits 77 (skip) when no oracle was built.
+// logic is model/diff/diff_check. Exits 77 (skip) when no oracle was built
+// (packaged: put libmbv_oracle.so beside the binary or set MBV_ORACLE_SO).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -17,8 +18,8 @@ namespace {
 std::unique_ptr<mbv::DiffCheck> g_check;  // the kernel's memblock is process-global anyway
 }
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  auto c = mbv::DiffCheck::open_default();
+extern "C" int LLVMFuzzerInitialize(int*, char*** argv) {
+  auto c = mbv::DiffCheck::open_default((*argv)[0]);
   if (!c) {
     std::fprintf(stderr, "memblock_ops_diff: skipped: %s\n", c.error().to_string().c_str());
     std::exit(77);

@@ -1,13 +1,18 @@
 #include "model/diff/diff_check.h"
 
 #include <cstdio>
+#include <filesystem>
 
 #include "model/spec/spec.h"
 
 namespace mbv {
 
-Result<std::unique_ptr<DiffCheck>> DiffCheck::open_default() {
+Result<std::unique_ptr<DiffCheck>> DiffCheck::open_default(const std::string& exe) {
   Result<std::string> so = default_oracle_path();
+  if (!so && !exe.empty()) {
+    const auto beside = std::filesystem::path(exe).parent_path() / "libmbv_oracle.so";
+    if (std::filesystem::exists(beside)) so = beside.string();
+  }
   if (!so) return so.error();
   Result<KernelOracle> o = KernelOracle::load(*so);
   if (!o) return o.error();

@@ -16,8 +16,9 @@ namespace mbv {
 
 class DiffCheck {
  public:
-  // Loads the default oracle (the one CMake built).
-  static Result<std::unique_ptr<DiffCheck>> open_default();
+  // Loads the default oracle (MBV_ORACLE_SO, else the one CMake built), else
+  // libmbv_oracle.so next to `exe` (a fuzzer packaged with its oracle).
+  static Result<std::unique_ptr<DiffCheck>> open_default(const std::string& exe = "");
   explicit DiffCheck(KernelOracle oracle);
 
   // Steps the spec judges per trace: its iterator laws cost O(regions) per
