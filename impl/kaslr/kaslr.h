@@ -59,10 +59,11 @@ struct SetupDataNode {
 };
 
 struct KaslrInput {
-  // The boot command line (only its first COMMAND_LINE_SIZE-1 bytes are read).
-  // Read here: nokaslr, mem=, memmap=, efi_fake_mem=, hugepagesz=, hugepages=.
+  // The boot command line and its address (cmd_line_ptr | ext_cmd_line_ptr << 32).
+  // Address 0 means "no command line". Options are read from the first
+  // COMMAND_LINE_SIZE-1 bytes: nokaslr, mem=, memmap=, efi_fake_mem=,
+  // hugepagesz=, hugepages=.
   std::string cmdline;
-  bool has_cmdline = true;           // cmd_line_ptr != 0
   std::uint64_t cmdline_addr = 0;
 
   // Candidate memory: EFI descriptors when efi_boot (loader signature EL64/EL32),
@@ -113,7 +114,10 @@ struct KaslrMemOptions {
 // hugepages without '=') is an error.
 Result<KaslrMemOptions> handle_mem_options(const KaslrInput& in);
 
-// cmdline_find_option_bool(cmdline, "nokaslr") (arch/x86/lib/cmdline.c)
+// cmdline_find_option_bool("nokaslr") (arch/x86/boot/cmdline.c): a whole
+// word, words split at bytes <= ' ', scanned until NUL or the 64 KiB segment
+// ends. With no command line (address 0) it returns -1, which
+// choose_random_location reads as true: KASLR is off.
 bool cmdline_has_nokaslr(const KaslrInput& in);
 
 struct SlotArea {

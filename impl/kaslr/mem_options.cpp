@@ -179,7 +179,7 @@ std::string truncated_cmdline(const KaslrInput& in) {
 Result<KaslrMemOptions> handle_mem_options(const KaslrInput& in) {
   KaslrMemOptions o;
   o.mem_limit = std::uint64_t{1} << (in.five_level ? 52 : 46);  // MAXMEM
-  if (!in.has_cmdline) return o;
+  if (!in.cmdline_addr) return o;  // get_cmd_line_ptr() == 0
   std::string buf = truncated_cmdline(in);
   std::vector<char> tmp(buf.begin(), buf.end());
   tmp.push_back(0);
@@ -219,17 +219,21 @@ Result<KaslrMemOptions> handle_mem_options(const KaslrInput& in) {
 }
 
 bool cmdline_has_nokaslr(const KaslrInput& in) {
-  if (!in.has_cmdline) return false;
-  // Whole words separated by characters <= ' ' within COMMAND_LINE_SIZE bytes.
+  if (!in.cmdline_addr) return true;  // -1, "No command line", is truthy
+  // The scan runs while the segment offset stays below 0x10000; the end of
+  // our string stands for the terminating NUL.
   const std::string& s = in.cmdline;
-  const std::size_t lim = std::min(s.size(), COMMAND_LINE_SIZE);
+  const std::size_t lim = 0x10000 - (in.cmdline_addr & 0xf);
   std::size_t i = 0;
-  while (i < lim) {
+  while (i < lim && i < s.size()) {
     if (s[i] == 0) return false;
-    if (static_cast<unsigned char>(s[i]) <= ' ') { ++i; continue; }
+    if (static_cast<unsigned char>(s[i]) <= ' ') {
+      ++i;
+      continue;
+    }
     std::size_t j = i;
-    while (j < lim && s[j] != 0 && static_cast<unsigned char>(s[j]) > ' ') ++j;
-    if (s.compare(i, j - i, "nokaslr") == 0 && (j < lim || j == s.size())) return true;
+    while (j < lim && j < s.size() && s[j] != 0 && static_cast<unsigned char>(s[j]) > ' ') ++j;
+    if (s.compare(i, j - i, "nokaslr") == 0 && j < lim) return true;
     i = j;
   }
   return false;

@@ -59,6 +59,18 @@ TEST(KaslrPhysical, nokaslr) {
   EXPECT_EQ(choose_random_location(machine(SZ_4G, "nokaslr=1"))->outcome, KaslrOutcome::Randomized);
 }
 
+// No command line at all (cmd_line_ptr == 0): cmdline_find_option_bool
+// returns -1, which reads as "nokaslr".
+TEST(KaslrPhysical, no_command_line_disables) {
+  KaslrInput in = machine(SZ_4G);
+  in.cmdline_addr = 0;
+  auto r = choose_random_location(in);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->outcome, KaslrOutcome::Nokaslr);
+  EXPECT_EQ(r->phys, in.output);
+  EXPECT_TRUE(enumerate_all_slots(in).empty());
+}
+
 TEST(KaslrPhysical, virtual_offset) {
   KaslrInput in = machine(SZ_4G);
   in.rand_virt = 3 + 1000 * (1 + (SZ_1G - 16 * MB - 64 * MB) / SZ_2M);
@@ -197,6 +209,7 @@ TEST(KaslrPhysical, slot_at_address_zero_reads_as_failure) {
   in.output = 0;
   in.image_size = SZ_2M;
   in.boot_params_addr = 2 * SZ_1G;
+  in.cmdline_addr = 3 * SZ_1G;
   in.rand_phys = 0;
   auto r = choose_random_location(in);
   ASSERT_TRUE(r.ok());
