@@ -1,5 +1,7 @@
 #include "model/diff/differential.h"
 
+#include <algorithm>
+
 #include "model/diff/ddmin.h"
 
 namespace mbv {
@@ -15,6 +17,47 @@ std::string hex(std::int64_t v) {
   return buf;
 }
 
+std::string uhex(std::uint64_t v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// The first field where two states differ, e.g. "reserved[1].base: model
+// 0x1000, kernel 0x2000" ("" when equal).
+std::string first_difference(const Memblock& m, const Memblock& k) {
+  auto field = [](const std::string& what, std::uint64_t a, std::uint64_t b) {
+    return a == b ? std::string() : what + ": model " + uhex(a) + ", kernel " + uhex(b);
+  };
+  std::string d;
+  auto take = [&](std::string s) {
+    if (d.empty()) d = std::move(s);
+  };
+  take(field("bottom_up", m.bottom_up, k.bottom_up));
+  take(field("current_limit", m.current_limit, k.current_limit));
+  take(field("can_resize", m.can_resize, k.can_resize));
+  take(field("movable_node", m.movable_node, k.movable_node));
+  take(field("mirrored_kernelcore", m.mirrored_kernelcore, k.mirrored_kernelcore));
+  take(field("system_has_some_mirror", m.system_has_some_mirror, k.system_has_some_mirror));
+  for (MemblockTypeId t : {MemblockTypeId::Memory, MemblockTypeId::Reserved}) {
+    const MemblockType &a = m.type(t), &b = k.type(t);
+    const std::string n = type_name(t);
+    take(field(n + ".cnt", a.cnt(), b.cnt()));
+    take(field(n + ".max", a.max, b.max));
+    take(field(n + ".total_size", a.total_size, b.total_size));
+    take(field(n + ".array", a.array_phys, b.array_phys));
+    for (std::size_t i = 0; i < std::min(a.cnt(), b.cnt()); ++i) {
+      const std::string r = n + "[" + std::to_string(i) + "]";
+      take(field(r + ".base", a.regions[i].base, b.regions[i].base));
+      take(field(r + ".size", a.regions[i].size, b.regions[i].size));
+      take(field(r + ".flags", a.regions[i].flags, b.regions[i].flags));
+      take(field(r + ".nid", static_cast<std::uint64_t>(a.regions[i].nid),
+                 static_cast<std::uint64_t>(b.regions[i].nid)));
+    }
+  }
+  return d;
+}
+
 const char* kind_line(DivergenceKind k) {
   switch (k) {
     case DivergenceKind::ReturnValue: return "return values differ";
@@ -27,7 +70,7 @@ const char* kind_line(DivergenceKind k) {
 
 std::string switches(const Memblock& m) {
   std::string s = "bottom_up=" + std::to_string(m.bottom_up) +
-                  " current_limit=" + hex(static_cast<std::int64_t>(m.current_limit)) +
+                  " current_limit=" + uhex(m.current_limit) +
                   " can_resize=" + std::to_string(m.can_resize) +
                   " movable_node=" + std::to_string(m.movable_node) +
                   " mirrored_kernelcore=" + std::to_string(m.mirrored_kernelcore) +
@@ -36,8 +79,7 @@ std::string switches(const Memblock& m) {
     const MemblockType& ty = m.type(t);
     s += std::string("\n  ") + type_name(t) + ": cnt=" + std::to_string(ty.cnt()) +
          " max=" + std::to_string(ty.max) + " total_size=" +
-         hex(static_cast<std::int64_t>(ty.total_size)) +
-         " array=" + (ty.array_phys ? hex(static_cast<std::int64_t>(ty.array_phys)) : "static");
+         uhex(ty.total_size) + " array=" + (ty.array_phys ? uhex(ty.array_phys) : "static");
   }
   return s;
 }
@@ -49,6 +91,8 @@ std::string Divergence::describe() const {
   std::string s = head + std::to_string(op_index + 1) + " of " + std::to_string(trace.size()) +
                   ": " + to_string(trace[op_index]) + "\n";
   s += std::string("  ") + kind_line(kind) + "\n";
+  if (kind == DivergenceKind::State)
+    s += "  first difference: " + first_difference(model_after, oracle_after) + "\n";
   auto bug = [](int line) {
     return line ? "BUG at mm/memblock.c:" + std::to_string(line) : std::string("no BUG");
   };

@@ -82,6 +82,7 @@ TEST_F(Diff, planted_divergence_shrinks_to_three_ops) {
   EXPECT_NE(text.find("memblock_phys_free"), std::string::npos);
   EXPECT_NE(text.find("model after:"), std::string::npos);
   EXPECT_NE(text.find("kernel after:"), std::string::npos);
+  EXPECT_NE(text.find("first difference: reserved"), std::string::npos) << text;
 }
 
 // The real model on the planted trace: no divergence (the mutant is the bug).
