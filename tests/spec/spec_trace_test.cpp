@@ -30,6 +30,22 @@ std::optional<std::string> run_checked(Memblock& mb, const std::vector<Op>& trac
 }
 
 RC_GTEST_PROP(SpecTrace, random_traces_satisfy_the_spec, (const std::vector<Op>& trace)) {
+  // How the generator ties ranges together (tests/support/memblock_gen.h).
+  bool adjacent = false, overlapping = false, near_max = false;
+  for (std::size_t i = 0; i < trace.size(); ++i) {
+    if (!testgen::takes_range(trace[i].kind)) continue;
+    const PhysRange r{trace[i].a, trace[i].a + cap_size(trace[i].a, trace[i].b)};
+    near_max |= r.end > PHYS_ADDR_MAX - SZ_1M;
+    for (std::size_t j = 0; j < i; ++j) {
+      if (!testgen::takes_range(trace[j].kind)) continue;
+      const PhysRange q{trace[j].a, trace[j].a + cap_size(trace[j].a, trace[j].b)};
+      adjacent |= !r.empty() && !q.empty() && (q.end == r.start || r.end == q.start);
+      overlapping |= r.intersects(q);
+    }
+  }
+  RC_CLASSIFY(adjacent, "adjacent pair");
+  RC_CLASSIFY(overlapping, "overlapping pair");
+  RC_CLASSIFY(near_max, "near PHYS_ADDR_MAX");
   Memblock mb;
   const auto v = run_checked(mb, trace);
   if (v) RC_FAIL(*v);

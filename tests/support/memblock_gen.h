@@ -106,6 +106,61 @@ inline rc::Gen<PhysRange> gen_range_near(std::vector<phys_addr_t> anchors) {
   });
 }
 
+// One op of a trace before its addresses are tied to earlier ops: `base_pick`
+// and `end_pick` choose (0: keep the generated value) a boundary of an earlier
+// range op, so traces are full of adjacent, overlapping and nested pairs.
+// Ties are resolved after generation, so shrinking can drop any op and the
+// rest still resolve.
+struct OpSeed {
+  Op op;
+  std::uint8_t base_pick = 0;
+  std::uint8_t end_pick = 0;
+  std::int8_t nudge = 0;  // -1, 0, +1 pages off the picked boundary
+};
+
+inline bool takes_range(OpKind k) {
+  switch (k) {
+    case OpKind::Add:
+    case OpKind::AddNode:
+    case OpKind::Remove:
+    case OpKind::Reserve:
+    case OpKind::PhysFree:
+    case OpKind::MarkHotplug:
+    case OpKind::ClearHotplug:
+    case OpKind::MarkMirror:
+    case OpKind::MarkNomap:
+    case OpKind::ClearNomap:
+    case OpKind::SetNode:
+    case OpKind::CapMemoryRange:
+    case OpKind::IsRegionReserved:
+    case OpKind::IsRegionMemory:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Resolves the ties of a seed list into a trace (see OpSeed).
+inline OpTrace resolve_trace(const std::vector<OpSeed>& seeds) {
+  OpTrace out;
+  std::vector<phys_addr_t> bounds;
+  for (OpSeed s : seeds) {
+    Op& op = s.op;
+    if (takes_range(op.kind)) {
+      const phys_addr_t nudge = static_cast<phys_addr_t>(static_cast<std::int64_t>(s.nudge) * SZ_4K);
+      if (s.base_pick && !bounds.empty()) op.a = bounds[s.base_pick % bounds.size()] + nudge;
+      if (s.end_pick && !bounds.empty()) {
+        const phys_addr_t end = bounds[(s.end_pick * 7u) % bounds.size()];
+        if (end > op.a) op.b = end - op.a;
+      }
+      bounds.push_back(op.a);
+      bounds.push_back(op.a + std::min(op.b, PHYS_ADDR_MAX - op.a));
+    }
+    out.push_back(op);
+  }
+  return out;
+}
+
 }  // namespace mbv::testgen
 
 namespace rc {
@@ -210,6 +265,30 @@ struct Arbitrary<mbv::Op> {
       }
       return canonical_op(op);
     });
+  }
+};
+
+template <>
+struct Arbitrary<mbv::testgen::OpSeed> {
+  static Gen<mbv::testgen::OpSeed> arbitrary() {
+    return gen::build<mbv::testgen::OpSeed>(
+        gen::set(&mbv::testgen::OpSeed::op),
+        gen::set(&mbv::testgen::OpSeed::base_pick,
+                 gen::weightedOneOf<std::uint8_t>(
+                     {{2, gen::just(std::uint8_t{0})}, {3, gen::inRange<std::uint8_t>(1, 255)}})),
+        gen::set(&mbv::testgen::OpSeed::end_pick,
+                 gen::weightedOneOf<std::uint8_t>(
+                     {{3, gen::just(std::uint8_t{0})}, {2, gen::inRange<std::uint8_t>(1, 255)}})),
+        gen::set(&mbv::testgen::OpSeed::nudge, gen::element<std::int8_t>(0, 0, 0, -1, 1)));
+  }
+};
+
+// An operation trace: ops whose ranges are tied to earlier ones (OpSeed).
+// Shrinks by dropping ops and by shrinking each op.
+template <>
+struct Arbitrary<mbv::OpTrace> {
+  static Gen<mbv::OpTrace> arbitrary() {
+    return gen::map(gen::arbitrary<std::vector<mbv::testgen::OpSeed>>(), &mbv::testgen::resolve_trace);
   }
 };
 
