@@ -146,7 +146,7 @@ std::vector<MemVector> fixed_avoid(const KaslrInput& in) {
   std::vector<MemVector> v(4 + MAX_MEMMAP_REGIONS);
   v[0] = MemVector{in.input, in.output + in.init_size - in.input};  // ZO range
   v[1] = MemVector{in.initrd_start, in.initrd_size};
-  if (in.cmdline_addr) {
+  if (in.has_cmdline && in.cmdline_addr) {
     std::size_t len = std::min(in.cmdline.size(), COMMAND_LINE_SIZE - 1);
     if (auto z = in.cmdline.find('\0'); z != std::string::npos) len = std::min(len, z);
     v[2] = MemVector{in.cmdline_addr, len + 1};
@@ -205,7 +205,7 @@ Result<KaslrResult> choose_random_location(const KaslrInput& in) {
     r.outcome = KaslrOutcome::Nokaslr;
     r.phys = in.output;
     r.messages.push_back("KASLR disabled: 'nokaslr' on cmdline.");
-    if (!in.cmdline_addr) r.messages.push_back("(there is no command line: cmdline_find_option_bool returned -1)");
+    if (!in.has_cmdline) r.messages.push_back("(there is no command line: cmdline_find_option_bool returned -1)");
     return r;
   }
   auto pr = prepare(in);

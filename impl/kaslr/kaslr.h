@@ -59,11 +59,13 @@ struct SetupDataNode {
 };
 
 struct KaslrInput {
-  // The boot command line and its address (cmd_line_ptr | ext_cmd_line_ptr << 32).
-  // Address 0 means "no command line". Options are read from the first
-  // COMMAND_LINE_SIZE-1 bytes: nokaslr, mem=, memmap=, efi_fake_mem=,
-  // hugepagesz=, hugepages=.
+  // The boot command line. Options are read from its first COMMAND_LINE_SIZE-1
+  // bytes: nokaslr, mem=, memmap=, efi_fake_mem=, hugepagesz=, hugepages=.
+  // has_cmdline = (cmd_line_ptr | ext_cmd_line_ptr << 32) != 0; false means
+  // the loader passed no command line at all. cmdline_addr is that pointer
+  // when known (0 = unknown: the command line is then not an avoid region).
   std::string cmdline;
+  bool has_cmdline = true;
   std::uint64_t cmdline_addr = 0;
 
   // Candidate memory: EFI descriptors when efi_boot (loader signature EL64/EL32),
@@ -116,7 +118,7 @@ Result<KaslrMemOptions> handle_mem_options(const KaslrInput& in);
 
 // cmdline_find_option_bool("nokaslr") (arch/x86/boot/cmdline.c): a whole
 // word, words split at bytes <= ' ', scanned until NUL or the 64 KiB segment
-// ends. With no command line (address 0) it returns -1, which
+// ends. With no command line (!has_cmdline) it returns -1, which
 // choose_random_location reads as true: KASLR is off.
 bool cmdline_has_nokaslr(const KaslrInput& in);
 

@@ -179,7 +179,7 @@ std::string truncated_cmdline(const KaslrInput& in) {
 Result<KaslrMemOptions> handle_mem_options(const KaslrInput& in) {
   KaslrMemOptions o;
   o.mem_limit = std::uint64_t{1} << (in.five_level ? 52 : 46);  // MAXMEM
-  if (!in.cmdline_addr) return o;  // get_cmd_line_ptr() == 0
+  if (!in.has_cmdline) return o;  // get_cmd_line_ptr() == 0
   std::string buf = truncated_cmdline(in);
   std::vector<char> tmp(buf.begin(), buf.end());
   tmp.push_back(0);
@@ -219,7 +219,7 @@ Result<KaslrMemOptions> handle_mem_options(const KaslrInput& in) {
 }
 
 bool cmdline_has_nokaslr(const KaslrInput& in) {
-  if (!in.cmdline_addr) return true;  // -1, "No command line", is truthy
+  if (!in.has_cmdline) return true;  // -1, "No command line", is truthy
   // The scan runs while the segment offset stays below 0x10000; the end of
   // our string stands for the terminating NUL.
   const std::string& s = in.cmdline;

@@ -63,7 +63,7 @@ TEST(KaslrPhysical, nokaslr) {
 // returns -1, which reads as "nokaslr".
 TEST(KaslrPhysical, no_command_line_disables) {
   KaslrInput in = machine(SZ_4G);
-  in.cmdline_addr = 0;
+  in.has_cmdline = false;
   auto r = choose_random_location(in);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->outcome, KaslrOutcome::Nokaslr);
@@ -209,7 +209,6 @@ TEST(KaslrPhysical, slot_at_address_zero_reads_as_failure) {
   in.output = 0;
   in.image_size = SZ_2M;
   in.boot_params_addr = 2 * SZ_1G;
-  in.cmdline_addr = 3 * SZ_1G;
   in.rand_phys = 0;
   auto r = choose_random_location(in);
   ASSERT_TRUE(r.ok());
