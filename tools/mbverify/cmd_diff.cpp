@@ -52,7 +52,9 @@ void register_diff(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 100000));
   sub->add_option("--seed", opt->run.seed, "run seed (trace i uses a seed derived from it)");
   sub->add_option("--kernel-src", opt->run.kernel_src,
-                  "kernel tree or linux-source tarball to check (default: the one built with mbverify)");
+                  "kernel tree or linux-source tarball to check (default: $KERNEL_SRC, else the "
+                  "one built with mbverify)")
+      ->envname("KERNEL_SRC");
   const std::map<std::string, MovableNodeMode> modes = {
       {"off", MovableNodeMode::Off}, {"on", MovableNodeMode::On}, {"both", MovableNodeMode::Both}};
   sub->add_option("--movable-node", opt->run.movable_node, "movable_node on the command line")
