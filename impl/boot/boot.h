@@ -97,7 +97,9 @@ struct BootState {
   std::uint64_t max_pfn = 0;
   std::uint64_t max_low_pfn = 0;
   Memblock mb;
-  std::optional<Memblock> mb_at_srat;  // memblock just before numa_init (for reports)
+  // memblock just before numa_init, i.e. as init_mem_mapping left it (the
+  // direct-map invariants are judged against this state)
+  std::optional<Memblock> mb_at_srat;
   DirectMap dm;
   NumaState numa;
   ZoneLayout zones;

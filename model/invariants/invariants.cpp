@@ -184,8 +184,11 @@ InvariantResult check_direct_map(const BootState& st) {
     r.verdict = InvariantVerdict::NotApplicable;
     return r;
   }
+  // Judged against memblock as the mapping saw it: numa_register_memblks
+  // later splits regions at node boundaries, which a 1G leaf may straddle.
+  const Memblock& seen = st.mb_at_srat ? *st.mb_at_srat : st.mb;
   for (auto* check : {&check_direct_map_coverage, &check_large_leaves_in_one_region}) {
-    for (const PgtViolation& v : (*check)(st.dm, st.mb))
+    for (const PgtViolation& v : (*check)(st.dm, seen))
       r.violations.push_back({v.rule + ": " + mem(v.range) + " " + v.detail, true, std::nullopt, ""});
   }
   for (const PgtViolation& v : check_pgtable_page_sources(st.dm))
