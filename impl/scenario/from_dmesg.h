@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "impl/common/result.h"
+#include "impl/dmesg/dmesg.h"
 #include "impl/scenario/scenario.h"
 
 namespace mbv {
@@ -16,5 +17,10 @@ namespace mbv {
 // (logs do not say where the kernel was). Errors name file:line.
 Result<Scenario> scenario_from_dmesg(std::string_view text, std::string_view filename);
 Result<Scenario> scenario_from_dmesg_file(const std::string& path);
+
+// The same from h4's parsed log (impl/dmesg read_dmesg): SRAT lines marked
+// "ignored" are dropped, "disabled" ones lose ENABLED; result lines are
+// re-printed in 6.1's formats.
+Result<Scenario> scenario_from_dmesg_log(const DmesgLog& log, std::string_view name);
 
 }  // namespace mbv

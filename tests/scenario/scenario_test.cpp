@@ -182,6 +182,26 @@ TEST(ScenarioFromDmesg, RealMachines) {
   EXPECT_EQ(*back, *s);
 }
 
+// h4's reader and the line classifier agree on every real machine: same
+// machine, same expected result lines (SRAT CPU lines aside, which only the
+// classifier keeps).
+TEST(ScenarioFromDmesg, AgreesWithDmesgReader) {
+  const fs::path dir = fs::path(MBV_SHARED_DIR) / "real-machines";
+  if (!fs::exists(dir)) GTEST_SKIP() << "no " << dir;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() != ".dmesg") continue;
+    SCOPED_TRACE(e.path().filename().string());
+    auto a = scenario_from_dmesg_file(e.path().string());
+    ASSERT_TRUE(a.ok()) << a.error().to_string();
+    auto rd = read_dmesg(slurp(e.path()), e.path().string());
+    ASSERT_TRUE(rd.ok()) << rd.error().to_string();
+    auto b = scenario_from_dmesg_log(rd->log, a->name);
+    ASSERT_TRUE(b.ok()) << b.error().to_string();
+    a->srat.cpus.clear();
+    EXPECT_EQ(*a, *b);
+  }
+}
+
 // A log without any e820 line is not a machine.
 TEST(ScenarioFromDmesg, Absent) {
   auto s = scenario_from_dmesg("[    0.000000] Linux version 6.1\n", "empty.log");
