@@ -64,6 +64,7 @@ const char* kind_line(DivergenceKind k) {
     case DivergenceKind::State: return "states differ after the op";
     case DivergenceKind::KernelBug: return "the kernel hit BUG() and the model recorded the same BUG";
     case DivergenceKind::BugMismatch: return "only one side hit a kernel BUG, or at another line";
+    case DivergenceKind::Iterator: return "an iterator walk differs after the trace";
   }
   return "?";
 }
@@ -93,6 +94,7 @@ std::string Divergence::describe() const {
   s += std::string("  ") + kind_line(kind) + "\n";
   if (kind == DivergenceKind::State)
     s += "  first difference: " + first_difference(model_after, oracle_after) + "\n";
+  if (!detail.empty()) s += "  " + detail + "\n";
   auto bug = [](int line) {
     return line ? "BUG at mm/memblock.c:" + std::to_string(line) : std::string("no BUG");
   };
@@ -123,35 +125,124 @@ std::optional<Divergence> Differential::run(std::span<const Op> trace) {
     const OracleOutcome out = oracle_.apply(op);
     const OpResult mr = step_(model_, op);
     ++ops_run_;
-    DivergenceKind kind;
     const int model_bug = kernel_bug_line(model_.kernel_bug);
     if (out.kernel_bug || model_bug) {
       // a real kernel would have stopped here: the trace ends either way
-      kind = out.kernel_bug && model_bug == out.bug_line ? DivergenceKind::KernelBug
-                                                         : DivergenceKind::BugMismatch;
-    } else if (!(mr == out.result)) {
+      Divergence d = make(out.kernel_bug && model_bug == out.bug_line ? DivergenceKind::KernelBug
+                                                                      : DivergenceKind::BugMismatch,
+                          trace, i);
+      d.model_result = mr;
+      d.oracle_result = out.result;
+      d.bug_line = out.bug_line;
+      d.model_bug_line = model_bug;
+      if (out.kernel_bug) d.oracle_after = Memblock();  // half-edited: not shown
+      oracle_.reset();  // a BUG leaves the kernel state half-edited
+      return d;
+    }
+    std::string detail;
+    if (op.kind == OpKind::SearchPfnNid && mr == out.result) {
+      // the pfn span is an output too
+      std::uint64_t s = 0, e = 0;
+      model_.search_pfn_nid(op.a, &s, &e);
+      if (s != out.start_pfn || e != out.end_pfn)
+        detail = "memblock_search_pfn_nid span: model [" + uhex(s) + ", " + uhex(e) + "), kernel [" +
+                 uhex(out.start_pfn) + ", " + uhex(out.end_pfn) + ")";
+    }
+    DivergenceKind kind;
+    if (!(mr == out.result) || !detail.empty()) {
       kind = DivergenceKind::ReturnValue;
     } else {
       oracle_.snapshot(oracle_state_);
       if (model_ == oracle_state_) continue;
       kind = DivergenceKind::State;
     }
-    Divergence d;
-    d.kind = kind;
-    d.op_index = i;
-    d.trace.assign(trace.begin(), trace.begin() + static_cast<std::ptrdiff_t>(i + 1));
+    Divergence d = make(kind, trace, i);
     d.model_result = mr;
     d.oracle_result = out.result;
-    d.bug_line = out.bug_line;
-    // the state before the op, rebuilt only now to keep the loop lean
-    for (std::size_t j = 0; j < i; ++j) step_(d.model_before, trace[j]);
-    d.model_after = model_;
-    if (!out.kernel_bug) oracle_.snapshot(d.oracle_after);
-    d.model_bug_line = model_bug;
-    oracle_.reset();  // a BUG leaves the kernel state half-edited
+    d.detail = std::move(detail);
     return d;
   }
-  return std::nullopt;
+  return check_iterators(trace);
+}
+
+Divergence Differential::make(DivergenceKind kind, std::span<const Op> trace, std::size_t i) {
+  Divergence d;
+  d.kind = kind;
+  d.op_index = i;
+  d.trace.assign(trace.begin(), trace.begin() + static_cast<std::ptrdiff_t>(i + 1));
+  // the state before the op, rebuilt only now to keep the loop lean
+  for (std::size_t j = 0; j < i; ++j) step_(d.model_before, trace[j]);
+  d.model_after = model_;
+  oracle_.snapshot(d.oracle_after);
+  return d;
+}
+
+namespace {
+
+std::string ranges_text(const std::vector<MemRange>& v) {
+  std::string s = "{";
+  for (const MemRange& r : v)
+    s += " [" + uhex(r.start) + "-" + uhex(r.end) + ") nid " + std::to_string(r.nid) + ";";
+  return s + " }";
+}
+
+std::string ranges_text(const std::vector<PfnRange>& v) {
+  std::string s = "{";
+  for (const PfnRange& r : v)
+    s += " pfn [" + uhex(r.start_pfn) + "-" + uhex(r.end_pfn) + ") nid " + std::to_string(r.nid) + ";";
+  return s + " }";
+}
+
+struct Walk {
+  const char* name;
+  MemblockTypeId a;
+  std::optional<MemblockTypeId> b;
+  int nid;
+  std::uint32_t flags;
+  bool reverse;
+};
+
+// The walks the kernel's users make (map 3.2), plus node and flag filters.
+constexpr MemblockTypeId kMem = MemblockTypeId::Memory, kRes = MemblockTypeId::Reserved;
+const Walk kWalks[] = {
+    {"for_each_free_mem_range(NUMA_NO_NODE, NONE)", kMem, kRes, NUMA_NO_NODE, MEMBLOCK_NONE, false},
+    {"for_each_free_mem_range_reverse(NUMA_NO_NODE, NONE)", kMem, kRes, NUMA_NO_NODE, MEMBLOCK_NONE, true},
+    {"for_each_free_mem_range(1, MIRROR)", kMem, kRes, 1, MEMBLOCK_MIRROR, false},
+    {"for_each_free_mem_range_reverse(MAX_NUMNODES, NOMAP)", kMem, kRes, MAX_NUMNODES, MEMBLOCK_NOMAP, true},
+    {"for_each_mem_range", kMem, std::nullopt, NUMA_NO_NODE, MEMBLOCK_HOTPLUG | MEMBLOCK_DRIVER_MANAGED, false},
+    {"for_each_mem_range_rev", kMem, std::nullopt, NUMA_NO_NODE, MEMBLOCK_HOTPLUG | MEMBLOCK_DRIVER_MANAGED, true},
+    {"for_each_reserved_mem_range", kRes, std::nullopt, NUMA_NO_NODE, MEMBLOCK_NONE, false},
+    {"__for_each_mem_range(reserved - memory, 0, HOTPLUG)", kRes, kMem, 0, MEMBLOCK_HOTPLUG, false},
+};
+
+}  // namespace
+
+std::optional<Divergence> Differential::check_iterators(std::span<const Op> trace) {
+  if (trace.empty()) return std::nullopt;
+  std::string detail;
+  for (const Walk& w : kWalks) {
+    auto m = model_.walk_mem_ranges(w.a, w.b, w.nid, w.flags, w.reverse);
+    auto k = oracle_.walk_mem_ranges(w.a, w.b, w.nid, w.flags, w.reverse);
+    if (m != k) {
+      detail = std::string(w.name) + ": model " + ranges_text(m) + ", kernel " + ranges_text(k);
+      break;
+    }
+  }
+  if (detail.empty()) {
+    for (int nid : {MAX_NUMNODES, 0, 1, NUMA_NO_NODE}) {
+      auto m = model_.mem_pfn_ranges(nid);
+      auto k = oracle_.mem_pfn_ranges(nid);
+      if (m != k) {
+        detail = "for_each_mem_pfn_range(" + std::to_string(nid) + "): model " + ranges_text(m) +
+                 ", kernel " + ranges_text(k);
+        break;
+      }
+    }
+  }
+  if (detail.empty()) return std::nullopt;
+  Divergence d = make(DivergenceKind::Iterator, trace, trace.size() - 1);
+  d.detail = std::move(detail);
+  return d;
 }
 
 Divergence Differential::shrink(const Divergence& d, std::size_t* tests_run) {

@@ -23,7 +23,10 @@ using ModelStep = std::function<OpResult(Memblock&, const Op&)>;
 // reached BUG()/BUG_ON() (e.g. memblock_merge_regions on unsorted regions) and
 // the model recorded the same BUG (Memblock::kernel_bug, same line); the
 // trace ends there. BugMismatch: only one side BUGged, or at another line.
-enum class DivergenceKind { ReturnValue, State, KernelBug, BugMismatch };
+// Iterator: after the whole trace, an iterator walk (for_each_free_mem_range,
+// for_each_mem_range, for_each_reserved_mem_range, for_each_mem_pfn_range,
+// with several nid/flags) gave different ranges.
+enum class DivergenceKind { ReturnValue, State, KernelBug, BugMismatch, Iterator };
 
 struct Divergence {
   DivergenceKind kind = DivergenceKind::State;
@@ -32,6 +35,7 @@ struct Divergence {
   OpResult model_result, oracle_result;
   int bug_line = 0;             // the kernel's BUG line in mm/memblock.c (0: none)
   int model_bug_line = 0;       // the BUG line the model recorded (0: none)
+  std::string detail;           // what differs, when not the state (iterators, pfn outputs)
   Memblock model_before, model_after, oracle_after;
 
   // The report: the op, both return values, the trace, the state before,
@@ -54,6 +58,8 @@ class Differential {
   std::size_t ops_run() const { return ops_run_; }
 
  private:
+  std::optional<Divergence> check_iterators(std::span<const Op> trace);
+  Divergence make(DivergenceKind kind, std::span<const Op> trace, std::size_t i);
   KernelOracle& oracle_;
   ModelStep step_;
   Memblock model_, oracle_state_;

@@ -36,7 +36,10 @@ struct KernelOracle::Api {
   void (*read_globals)(mbv_oracle_globals*);
   std::uint64_t (*read_type)(std::uint32_t, mbv_oracle_type_state*, mbv_oracle_region*,
                              std::uint64_t);
+  std::uint64_t (*walk)(std::uint32_t, std::uint32_t, std::int32_t, std::int32_t, std::uint32_t,
+                        mbv_oracle_range*, std::uint64_t);
   std::vector<mbv_oracle_region> buf;  // scratch for read_type
+  std::vector<mbv_oracle_range> ranges;  // scratch for walk
 };
 
 namespace {
@@ -176,6 +179,7 @@ Result<KernelOracle> KernelOracle::load(const std::string& so_path) {
   sym(a.apply, "mbv_oracle_apply");
   sym(a.read_globals, "mbv_oracle_read_globals");
   sym(a.read_type, "mbv_oracle_read_type");
+  sym(a.walk, "mbv_oracle_walk");
   if (!ok || a.abi_version() != MBV_ORACLE_ABI_VERSION) {
     dlclose(h);
     o.handle_ = nullptr;
@@ -239,6 +243,8 @@ OracleOutcome KernelOracle::apply(const Op& op) {
   out.result.value = r.value;
   out.kernel_bug = status == MBV_ORACLE_KERNEL_BUG;
   out.bug_line = r.bug_line;
+  out.start_pfn = r.aux0;
+  out.end_pfn = r.aux1;
   return out;
 }
 
@@ -270,6 +276,39 @@ void KernelOracle::snapshot(Memblock& out) const {
     ty.array_phys = s.array_phys;
     ty.name = type_name(t);
   }
+}
+
+namespace {
+std::uint32_t abi_type(MemblockTypeId t) {
+  return t == MemblockTypeId::Reserved ? MBV_ORACLE_RESERVED : MBV_ORACLE_MEMORY;
+}
+}  // namespace
+
+std::vector<MemRange> KernelOracle::walk_mem_ranges(MemblockTypeId a, std::optional<MemblockTypeId> b,
+                                                    int nid, std::uint32_t flags, bool reverse) const {
+  const std::uint32_t how = reverse ? MBV_ORACLE_WALK_RANGES_REV : MBV_ORACLE_WALK_RANGES;
+  const std::int32_t tb = b ? static_cast<std::int32_t>(abi_type(*b)) : -1;
+  auto& buf = api_->ranges;
+  std::uint64_t n = api_->walk(how, abi_type(a), tb, nid, flags, buf.data(), buf.size());
+  if (n > buf.size()) {
+    buf.resize(n * 2);
+    n = api_->walk(how, abi_type(a), tb, nid, flags, buf.data(), buf.size());
+  }
+  std::vector<MemRange> out(n);
+  for (std::uint64_t i = 0; i < n; ++i) out[i] = MemRange{buf[i].start, buf[i].end, buf[i].nid};
+  return out;
+}
+
+std::vector<PfnRange> KernelOracle::mem_pfn_ranges(int nid) const {
+  auto& buf = api_->ranges;
+  std::uint64_t n = api_->walk(MBV_ORACLE_WALK_PFN, 0, -1, nid, 0, buf.data(), buf.size());
+  if (n > buf.size()) {
+    buf.resize(n * 2);
+    n = api_->walk(MBV_ORACLE_WALK_PFN, 0, -1, nid, 0, buf.data(), buf.size());
+  }
+  std::vector<PfnRange> out(n);
+  for (std::uint64_t i = 0; i < n; ++i) out[i] = PfnRange{buf[i].start, buf[i].end, buf[i].nid};
+  return out;
 }
 
 Memblock KernelOracle::snapshot() const {

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct OracleOutcome {
   OpResult result;
   bool kernel_bug = false;  // the kernel hit BUG()/BUG_ON(); reset before reuse
   int bug_line = 0;         // its line in mm/memblock.c
+  std::uint64_t start_pfn = 0, end_pfn = 0;  // memblock_search_pfn_nid's outputs
 };
 
 // Path of the oracle that CMake built for this build tree (the default tree),
@@ -63,6 +65,13 @@ class KernelOracle {
   // compares with the model by operator== and prints with Memblock::dump().
   void snapshot(Memblock& out) const;
   Memblock snapshot() const;
+
+  // __for_each_mem_range(_rev): a minus b (b absent: a alone), as
+  // Memblock::walk_mem_ranges; nid MAX_NUMNODES warns and means any node.
+  std::vector<MemRange> walk_mem_ranges(MemblockTypeId a, std::optional<MemblockTypeId> b, int nid,
+                                        std::uint32_t flags, bool reverse) const;
+  // for_each_mem_pfn_range (nid MAX_NUMNODES: all nodes), as Memblock::mem_pfn_ranges.
+  std::vector<PfnRange> mem_pfn_ranges(int nid) const;
 
   // The kernel tree the shared object was built from (as given to the script).
   const std::string& tree() const { return tree_; }

@@ -98,3 +98,51 @@ TEST_F(OracleAlloc, add_doubles_memory_array_twice) {
 
 }  // namespace
 }  // namespace mbv::test
+
+namespace mbv::test {
+namespace {
+
+using OracleWalk = OracleTest;
+
+// for_each_free_mem_range(_reverse): memory minus reserved, one range per
+// (memory region, reserved gap) pair; a node filter skips other nodes.
+//   |  +--------+----+--------+--------+       |
+//   |  | free   |rsv | free   | node 1 |       |
+//   +--+--------+----+--------+--------+-------+
+TEST_F(OracleWalk, free_mem_ranges) {
+  run(Op{OpKind::Add, SZ_1G, SZ_1G});
+  run(Op{OpKind::AddNode, 2 * SZ_1G, SZ_1M, 0, 0, 1, MEMBLOCK_NONE});
+  run(Op{OpKind::Reserve, SZ_1G + SZ_1M, SZ_1M});
+  const std::vector<MemRange> fwd = {{SZ_1G, SZ_1G + SZ_1M, kNoNid},
+                                     {SZ_1G + 2 * SZ_1M, 2 * SZ_1G, kNoNid},
+                                     {2 * SZ_1G, 2 * SZ_1G + SZ_1M, 1}};
+  EXPECT_EQ(oracle->walk_mem_ranges(MemblockTypeId::Memory, MemblockTypeId::Reserved, NUMA_NO_NODE,
+                                    MEMBLOCK_NONE, false),
+            fwd);
+  EXPECT_EQ(oracle->walk_mem_ranges(MemblockTypeId::Memory, MemblockTypeId::Reserved, NUMA_NO_NODE,
+                                    MEMBLOCK_NONE, true),
+            std::vector<MemRange>(fwd.rbegin(), fwd.rend()));
+  EXPECT_EQ(oracle->walk_mem_ranges(MemblockTypeId::Memory, MemblockTypeId::Reserved, 1,
+                                    MEMBLOCK_NONE, false),
+            std::vector<MemRange>{fwd[2]});
+  EXPECT_EQ(oracle->mem_pfn_ranges(1),
+            (std::vector<PfnRange>{{pfn_down(2 * SZ_1G), pfn_down(2 * SZ_1G + SZ_1M), 1}}));
+  // memblock_search_pfn_nid also reports the region's pfn span
+  OracleOutcome out = oracle->apply(Op{OpKind::SearchPfnNid, pfn_down(2 * SZ_1G) + 3});
+  EXPECT_EQ(out.result.value, 1);
+  EXPECT_EQ(out.start_pfn, pfn_down(2 * SZ_1G));
+  EXPECT_EQ(out.end_pfn, pfn_down(2 * SZ_1G + SZ_1M));
+}
+
+// An empty memory type walked alone reports the dummy [0, 0) once.
+TEST_F(OracleWalk, empty_memory_reports_dummy) {
+  EXPECT_EQ(oracle->walk_mem_ranges(MemblockTypeId::Memory, std::nullopt, NUMA_NO_NODE,
+                                    MEMBLOCK_HOTPLUG | MEMBLOCK_DRIVER_MANAGED, false),
+            (std::vector<MemRange>{{0, 0, 0}}));
+  EXPECT_EQ(oracle->walk_mem_ranges(MemblockTypeId::Memory, MemblockTypeId::Reserved, NUMA_NO_NODE,
+                                    MEMBLOCK_NONE, false),
+            std::vector<MemRange>{});
+}
+
+}  // namespace
+}  // namespace mbv::test

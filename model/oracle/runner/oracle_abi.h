@@ -13,7 +13,7 @@
 
 #include <stdint.h>
 
-#define MBV_ORACLE_ABI_VERSION 1
+#define MBV_ORACLE_ABI_VERSION 2
 
 enum mbv_oracle_op_kind {
   MBV_ORACLE_ALLOW_RESIZE = 1,
@@ -82,6 +82,21 @@ struct mbv_oracle_region {
 struct mbv_oracle_type_state {
   uint64_t cnt, max, total_size;
   uint64_t array_phys; /* 0 while the static initial array is in use */
+};
+
+/* One range of an iterator walk (for PFN walks: start_pfn, end_pfn). */
+struct mbv_oracle_range {
+  uint64_t start, end;
+  int32_t nid;
+  int32_t reserved0;
+};
+
+/* Iterator walks: __for_each_mem_range(_rev) over type_a minus type_b
+ * (type_b < 0: none), and for_each_mem_pfn_range. */
+enum mbv_oracle_walk_kind {
+  MBV_ORACLE_WALK_RANGES = 0,
+  MBV_ORACLE_WALK_RANGES_REV = 1,
+  MBV_ORACLE_WALK_PFN = 2
 };
 
 struct mbv_oracle_globals {

@@ -267,6 +267,7 @@ static int mbv_run(const struct mbv_oracle_op *op, struct mbv_oracle_result *r)
     r->value = memblock_is_region_memory(op->a, op->b);
     return 0;
   case MBV_ORACLE_SEARCH_PFN_NID:
+    /* start/end are written only when found: 0 otherwise, like the model */
     r->value = memblock_search_pfn_nid((unsigned long)op->a, &spfn, &epfn);
     r->aux0 = spfn;
     r->aux1 = epfn;
@@ -305,6 +306,53 @@ MBV_API void mbv_oracle_read_globals(struct mbv_oracle_globals *g)
   g->mirrored_kernelcore = mirrored_kernelcore;
   g->system_has_some_mirror = system_has_some_mirror;
   g->current_limit = memblock.current_limit;
+}
+
+/* An iterator walk; up to `cap` ranges are stored, the count is returned. */
+MBV_API uint64_t mbv_oracle_walk(uint32_t how, uint32_t type_a, int32_t type_b, int32_t nid,
+                                 uint32_t flags, struct mbv_oracle_range *out, uint64_t cap)
+{
+  struct memblock_type *a =
+      type_a == MBV_ORACLE_RESERVED ? &memblock.reserved : &memblock.memory;
+  struct memblock_type *b = type_b < 0 ? NULL
+                            : type_b == MBV_ORACLE_RESERVED ? &memblock.reserved
+                                                            : &memblock.memory;
+  enum memblock_flags f = (enum memblock_flags)flags;
+  uint64_t n = 0;
+  phys_addr_t start, end;
+  unsigned long spfn, epfn;
+  int rnid, pi;
+  u64 i;
+
+  if (how == MBV_ORACLE_WALK_PFN) {
+    for_each_mem_pfn_range(pi, nid, &spfn, &epfn, &rnid) {
+      if (n < cap) {
+        out[n].start = spfn;
+        out[n].end = epfn;
+        out[n].nid = rnid;
+      }
+      n++;
+    }
+  } else if (how == MBV_ORACLE_WALK_RANGES_REV) {
+    __for_each_mem_range_rev(i, a, b, nid, f, &start, &end, &rnid) {
+      if (n < cap) {
+        out[n].start = start;
+        out[n].end = end;
+        out[n].nid = rnid;
+      }
+      n++;
+    }
+  } else {
+    __for_each_mem_range(i, a, b, nid, f, &start, &end, &rnid) {
+      if (n < cap) {
+        out[n].start = start;
+        out[n].end = end;
+        out[n].nid = rnid;
+      }
+      n++;
+    }
+  }
+  return n;
 }
 
 /* Header of one type plus up to `cap` regions; returns cnt. */
