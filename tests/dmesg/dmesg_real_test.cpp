@@ -8,6 +8,7 @@
 
 #include "impl/cmdline/cmdline.h"
 #include "impl/dmesg/dmesg.h"
+#include "impl/memblock/memblock.h"
 
 namespace mbv {
 namespace {
@@ -127,6 +128,46 @@ TEST(RealMachineValues, vmware_hotplug_range_on_node0) {
   EXPECT_EQ(log.numa_merges[0].a, (PhysRange{0x1000, 0xa0000}));
   EXPECT_EQ(log.early_node_ranges->at(0).range, (PhysRange{0x1000, 0x9e000}));
 }
+
+}  // namespace
+}  // namespace mbv
+
+namespace mbv {
+namespace {
+
+// The e820 half of setup_arch on each real machine (trim_bios_range, then
+// e820__memblock_setup) must give the memory the kernel printed as its early
+// node map: the node ranges, with ranges that touch across nodes joined
+// (before SRAT, memblock does not split them), equal memblock's pfn ranges.
+class RealMachineMemblock : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(RealMachineMemblock, e820_to_memblock_gives_the_printed_node_map) {
+  if (!have_shared()) GTEST_SKIP() << "shared/real-machines absent";
+  const DmesgLog log = read_real(GetParam()).log;
+  ASSERT_NE(log.bios_e820(), nullptr);
+  ASSERT_TRUE(log.early_node_ranges);
+  E820Table t = *log.bios_e820();
+  trim_bios_range(t);
+  Memblock mb;
+  e820_memblock_setup(t, mb);
+  std::vector<PhysRange> got;
+  for (const PfnRange& r : mb.mem_pfn_ranges(MAX_NUMNODES))
+    got.push_back({r.start_pfn << PAGE_SHIFT, r.end_pfn << PAGE_SHIFT});
+  std::vector<PhysRange> want;
+  for (const DmesgNodeRange& n : *log.early_node_ranges) {
+    if (!want.empty() && want.back().end == n.range.start) want.back().end = n.range.end;
+    else want.push_back(n.range);
+  }
+  EXPECT_EQ(got, want);
+}
+
+INSTANTIATE_TEST_SUITE_P(Logs, RealMachineMemblock,
+                         ::testing::Values("apple_macbook10_1_6.2.dmesg", "huawei_2288hv5_5.4.dmesg",
+                                           "hyperv_gen2_vm_5.13.dmesg", "kvm_vm_2node_rhel9_5.14.dmesg",
+                                           "vmware_vm_arch_6.18.dmesg"),
+                         [](const auto& info) {
+                           return std::string(info.param).substr(0, std::string(info.param).find('_'));
+                         });
 
 }  // namespace
 }  // namespace mbv
