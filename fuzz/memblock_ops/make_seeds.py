@@ -84,9 +84,21 @@ SEEDS = {
         ("memblock_alloc_try_nid", K4, K4, 0, MAX, 0)]),
 }
 
+# Fill bursts (kind byte 0xff: count - 64, base / 16M, step shift, 0 memory / 1 reserved).
+BURSTS = {
+    # 130 memory pieces (doubles memory), 127 reservations (reserved full),
+    # 130 more memory pieces: the second memory doubling frees the old array,
+    # which doubles reserved onto the new memory array (docs/spec.md, gap 3).
+    "double-array-overlap-gap": (encode(2, [("memblock_add", 4 * G, G)]),
+                                 [(66, 0, 0, 0), (63, 64, 0, 1), (66, 1, 0, 0)]),
+}
+
 if __name__ == "__main__":
     out_dir = os.path.join("corpus", "memblock_ops")
     os.makedirs(out_dir, exist_ok=True)
     for name, (header, calls) in SEEDS.items():
         with open(os.path.join(out_dir, name + ".bin"), "wb") as f:
             f.write(encode(header, calls))
+    for name, (head, bursts) in BURSTS.items():
+        with open(os.path.join(out_dir, name + ".bin"), "wb") as f:
+            f.write(head + b"".join(bytes([0xff, *b]) for b in bursts))
