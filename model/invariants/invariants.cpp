@@ -122,6 +122,10 @@ InvariantResult check_hotplug_safety(const BootState& st) {
       if (!e.range.empty() && !allocator_placed(e) && bytes_in(span, e.range)) return true;
     return false;
   };
+  // ... and only when the kernel accepted SRAT: when numa_init falls back to
+  // the dummy node (coverage check, overlapping nodes, bad_srat), every
+  // HOTPLUG mark is cleared whatever the ordering.
+  const bool srat_used = st.numa.method == NumaMethod::AcpiSrat;
   for (const AllocEvent& e : st.events) {
     if (e.range.empty() || !owner_is_unmovable(e.owner)) continue;
     for (const SratTruthRange& t : st.truth) {
@@ -129,7 +133,7 @@ InvariantResult check_hotplug_safety(const BootState& st) {
       Violation v;
       v.event = e;
       v.nodes = node_kinds(st, e.range);
-      v.guaranteed = r.guaranteed && allocator_placed(e) && !pinned_by_fixed(t.nid);
+      v.guaranteed = r.guaranteed && srat_used && allocator_placed(e) && !pinned_by_fixed(t.nid);
       v.what = std::string(owner_name(e.owner)) + " (" + std::string(phase_name(e.phase)) + ") " +
                mem(e.range) + " lies in hot-pluggable node " + std::to_string(t.nid) + " " +
                mem(t.range) + ": " + e.note;
