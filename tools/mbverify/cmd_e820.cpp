@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "impl/cmdline/cmdline.h"
+#include "impl/dmesg/dmesg.h"
 #include "impl/e820/e820.h"
 #include "tools/mbverify/commands.h"
 
@@ -23,6 +24,7 @@ struct E820CliOptions {
   std::string format = "auto";
   std::string cmdline;
   bool have_cmdline = false;
+  bool log_cmdline = false;
   std::string to;
   std::string out;
 };
@@ -99,8 +101,19 @@ int run_sanitize(const E820CliOptions& o) {
     std::fprintf(stderr, "%s: %zu entr%s: e820__update_table leaves the table as it is\n", o.file.c_str(),
                  t.entries.size(), t.entries.size() == 1 ? "y" : "ies");
   std::printf("BIOS-provided physical RAM map:\n%s", e820_print_table(t).c_str());
-  if (!o.have_cmdline) return kExitOk;
-  const KernelCmdline c = parse_cmdline(o.cmdline);
+  std::string line = o.cmdline;
+  if (o.log_cmdline) {
+    std::ifstream in(o.file, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto log = read_dmesg(text, o.file);
+    if (!log) return fail(log.error());
+    if (!log->log.command_line)
+      return fail(make_error(ErrorCode::NotFound, "--log-cmdline: no \"Command line:\" line", SourceLoc{o.file}));
+    line = *log->log.command_line;
+  } else if (!o.have_cmdline) {
+    return kExitOk;
+  }
+  const KernelCmdline c = parse_cmdline(line);
   for (const CmdlineDiagnostic& d : c.diagnostics)
     std::fprintf(stderr, "--cmdline: byte %zu: %s\n", d.offset, d.message.c_str());
   auto u = e820_apply_cmdline(t, c);
@@ -150,6 +163,8 @@ void register_e820(CLI::App& app, int& exit_code) {
   san->add_option("--format", o->format, formats)->check(CLI::IsMember({"auto", "dmesg", "sysfs", "bootparams"}));
   san->add_option("--cmdline", o->cmdline, "Kernel command line whose mem=/memmap= edit the table")
       ->each([o](const std::string&) { o->have_cmdline = true; });
+  san->add_flag("--log-cmdline", o->log_cmdline, "Apply the log's own \"Command line:\" (dmesg input)")
+      ->excludes("--cmdline");
   san->callback([o, &exit_code] { exit_code = run_sanitize(*o); });
 
   auto* conv = cmd->add_subcommand("convert", "Convert a table between formats (unsanitized, lossless)");
