@@ -216,6 +216,15 @@ Result<DmesgRead> read_dmesg(std::string_view text, std::string_view file) {
       note("Linux version");
       continue;
     }
+    // start_kernel's "Kernel command line:" only stands in when setup_arch's
+    // "Command line:" was not in the excerpt.
+    if (!log.command_line && (body.starts_with("Kernel command line: ") || body == "Kernel command line:")) {
+      std::string_view v = msg.substr(msg.find("Kernel command line:") + 20);
+      if (!v.empty() && v[0] == ' ') v.remove_prefix(1);
+      log.command_line = std::string(v);
+      note("Command line");
+      continue;
+    }
     if (c.lit("Command line: ") || body == "Command line:") {
       std::string_view v = msg.substr(msg.find("Command line:") + 13);
       if (!v.empty() && v[0] == ' ') v.remove_prefix(1);
@@ -236,8 +245,9 @@ Result<DmesgRead> read_dmesg(std::string_view text, std::string_view file) {
         who = "BIOS-e820";
         rest = body.substr(11);
       }
+      // Not "e820": that prefix also prints "e820: [mem ...] available for PCI devices".
       const bool table_who = who.starts_with("BIOS-") || who == "user" || who == "modified" ||
-                             who == "extended" || who == "e820";
+                             who == "extended";
       if (!who.empty() && table_who) {
         auto e = e820_parse_line_body(rest, SourceLoc{std::string(file), lineno});
         if (!e) return bad("malformed " + who + " line: " + e.error().message);

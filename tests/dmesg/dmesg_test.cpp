@@ -151,6 +151,15 @@ TEST(DmesgRead, malformed_known_lines_are_errors) {
   }
 }
 
+TEST(DmesgRead, kernel_command_line_only_stands_in) {
+  auto a = read_dmesg("Command line: ro mem=1G\nKernel command line: ro mem=1G init=/x\n");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->log.command_line, std::optional<std::string>("ro mem=1G"));
+  auto b = read_dmesg("[    0.042000] Kernel command line: quiet movable_node\n");
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->log.command_line, std::optional<std::string>("quiet movable_node"));
+}
+
 TEST(DmesgRead, second_boot_is_ignored) {
   const std::string log = std::string(kLog) + "Linux version 6.1.1\nBIOS-e820: [mem 0x0-0xfff] usable\n";
   auto r = read_dmesg(log);
@@ -162,7 +171,16 @@ TEST(DmesgRead, second_boot_is_ignored) {
 }
 
 TEST(DmesgRead, unrelated_lines_and_empty_input) {
-  auto r = read_dmesg("random text\n[ 1.0] usb 1-1: new device\n\n");
+  auto r = read_dmesg(
+      "random text\n[ 1.0] usb 1-1: new device\n\n"
+      "[    0.000000] e820: update [mem 0x00000000-0x00000fff] usable ==> reserved\n"
+      "[    0.000000] e820: [mem 0xc0000000-0xfebfffff] available for PCI devices\n"
+      "[    0.000000] e820: reserve RAM buffer [mem 0x0009fc00-0x0009ffff]\n"
+      "[    0.000000] PM: hibernation: Registered nosave memory: [mem 0x00000000-0x00000fff]\n"
+      "[    0.000000] ACPI: Reserving SRAT table memory at [mem 0x7ffe2a58-0x7ffe2b27]\n"
+      "[    0.000000] ACPI: SRAT: PXM 0 -> APIC 0x00 -> Node 0\n"
+      "[    0.000000] NUMA: Initialized distance table, cnt=2\n"
+      "[    0.000000] Memory slots populated: 1/1\n");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->log, DmesgLog{});
   auto e = read_dmesg("");
