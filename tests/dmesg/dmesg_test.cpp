@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <map>
+
 #include "impl/dmesg/dmesg.h"
 
 namespace mbv {
@@ -273,6 +275,48 @@ RC_GTEST_PROP(DmesgProperty, write_read_round_trip, ()) {
   RC_ASSERT(r.ok());
   RC_ASSERT(r->log == l);
   for (const DmesgSection& s : r->sections) RC_ASSERT(s.found == (s.lines > 0));
+}
+
+}  // namespace
+}  // namespace mbv
+
+// corpus/regressions/dmesg-*.dmesg: logs that once failed to read. The first
+// line "# expect: e820=N srat=N node_ranges=N command_line=0|1" (a line the
+// reader skips) says what must be found.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace mbv {
+namespace {
+
+TEST(DmesgRegressions, replay_corpus) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(MBV_SOURCE_DIR) / "corpus" / "regressions";
+  int replayed = 0;
+  for (const auto& de : fs::directory_iterator(dir)) {
+    const std::string name = de.path().filename().string();
+    if (!name.starts_with("dmesg-") || de.path().extension() != ".dmesg") continue;
+    std::ifstream in(de.path(), std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str();
+    std::map<std::string, std::size_t> want;
+    std::istringstream first(text.substr(0, text.find('\n')));
+    std::string tok;
+    first >> tok >> tok;  // "#", "expect:"
+    while (first >> tok) want[tok.substr(0, tok.find('='))] = std::stoul(tok.substr(tok.find('=') + 1));
+    auto r = read_dmesg(text, de.path().string());
+    ASSERT_TRUE(r.ok()) << r.error().to_string();
+    std::size_t e820 = 0;
+    for (const DmesgE820Table& t : r->log.e820) e820 += t.table.entries.size();
+    EXPECT_EQ(e820, want["e820"]) << name;
+    EXPECT_EQ(r->log.srat.size(), want["srat"]) << name;
+    EXPECT_EQ(r->log.early_node_ranges ? r->log.early_node_ranges->size() : 0, want["node_ranges"]) << name;
+    EXPECT_EQ(r->log.command_line.has_value(), want["command_line"] == 1) << name;
+    replayed++;
+  }
+  EXPECT_GE(replayed, 2);
 }
 
 }  // namespace
