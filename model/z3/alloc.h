@@ -1,0 +1,58 @@
+// Allocation policy formulas (mm/memblock.c, Linux 6.1 section 3).
+//
+// fits(): the set of addresses an allocation may return — aligned, inside the
+// (pumped, clamped) window, inside ONE memory region that should_skip_region
+// accepts, and disjoint from every reserved region. find_in_range_node():
+// an unrolled encoding of the kernel's free-range walk (memory x reserved
+// gaps) for either direction. The theorems relate the two: top-down returns
+// the highest fit, bottom-up the lowest.
+#pragma once
+
+#include <z3++.h>
+
+#include "model/z3/ops.h"
+#include "model/z3/state.h"
+
+namespace mbv::z3spec {
+
+struct AllocRequest {
+  z3::expr size, align, start, end;  // 64-bit
+  z3::expr nid;                      // kNidBits; NUMA_NO_NODE = -1
+  z3::expr flags;                    // requested memblock flags
+};
+
+struct AllocConfig {
+  z3::expr movable_node;   // movable_node_is_enabled()
+  z3::expr current_limit;  // memblock.current_limit
+};
+
+AllocRequest fresh_request(z3::context& c, const std::string& name);
+AllocConfig fresh_config(z3::context& c, const std::string& name);
+
+// should_skip_region (mm/memblock.c) for a region of memblock.memory.
+z3::expr should_skip_region(const SymRegion& m, const z3::expr& nid, const z3::expr& flags,
+                            const z3::expr& movable_node, Mutant mut = Mutant::None);
+
+// The window memblock_find_in_range_node searches after its two fix-ups:
+// end 0/1 -> current_limit; start >= PAGE_SIZE; end >= start.
+struct Window {
+  z3::expr start, end;
+};
+Window find_window(const AllocRequest& q, const AllocConfig& cfg);
+
+// r is an address the allocation may return for this request.
+z3::expr fits(const SymType& memory, const SymType& reserved, const AllocRequest& q,
+              const AllocConfig& cfg, const z3::expr& r, Mutant mut = Mutant::None);
+
+// memblock_find_in_range_node (mm/memblock.c): 0 on failure.
+z3::expr find_in_range_node(const SymType& memory, const SymType& reserved,
+                            const AllocRequest& q, const AllocConfig& cfg, bool bottom_up,
+                            Mutant mut = Mutant::None);
+
+// Set of addresses in memory regions carrying HOTPLUG that [r, r+size) touches.
+z3::expr touches_hotplug(const SymType& memory, const z3::expr& r, const z3::expr& size);
+
+// A copy of `memory` with the HOTPLUG bit cleared in every region.
+SymType without_hotplug(const SymType& memory);
+
+}  // namespace mbv::z3spec

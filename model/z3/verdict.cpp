@@ -1,0 +1,99 @@
+#include "model/z3/verdict.h"
+
+#include <chrono>
+
+namespace mbv::z3spec {
+
+std::string_view verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::Proved: return "PROVED";
+    case Verdict::Counterexample: return "COUNTEREXAMPLE";
+    case Verdict::UnknownTimeout: return "UNKNOWN(timeout)";
+    case Verdict::UnknownOther: return "UNKNOWN";
+    case Verdict::Invalid: return "INVALID";
+    case Verdict::Skipped: return "SKIPPED";
+  }
+  return "?";
+}
+
+std::optional<Verdict> parse_verdict(std::string_view s) {
+  for (Verdict v : {Verdict::Proved, Verdict::Counterexample, Verdict::UnknownTimeout,
+                    Verdict::UnknownOther, Verdict::Invalid, Verdict::Skipped}) {
+    if (verdict_name(v) == s) return v;
+  }
+  return std::nullopt;
+}
+
+SolverStats& SolverStats::operator+=(const SolverStats& o) {
+  queries += o.queries;
+  trivial += o.trivial;
+  unsat += o.unsat;
+  sat += o.sat;
+  timeouts += o.timeouts;
+  unknown += o.unknown;
+  errors += o.errors;
+  solver_seconds += o.solver_seconds;
+  return *this;
+}
+
+CheckResult check(z3::context& ctx, const z3::expr& query, const CheckOptions& opts,
+                  SolverStats& stats) {
+  CheckResult r;
+  try {
+    z3::expr simp = query.simplify();
+    if (simp.is_false()) {
+      // The obligation holds by simplification alone: counted, never sent.
+      ++stats.trivial;
+      r.verdict = Verdict::Proved;
+      r.trivial = true;
+      return r;
+    }
+    // The default solver picks its tactic from the query (bit-vector or
+    // integer addresses, see vocab.h).
+    z3::solver s(ctx);
+    if (opts.timeout_ms) {
+      z3::params p(ctx);
+      p.set("timeout", opts.timeout_ms);
+      s.set(p);
+    }
+    s.add(query);
+    ++stats.queries;
+    auto t0 = std::chrono::steady_clock::now();
+    z3::check_result a = s.check();
+    stats.solver_seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    switch (a) {
+      case z3::unsat:
+        ++stats.unsat;
+        r.verdict = Verdict::Proved;
+        return r;
+      case z3::sat:
+        ++stats.sat;
+        r.verdict = Verdict::Counterexample;
+        r.model = s.get_model();
+        return r;
+      case z3::unknown: {
+        r.reason = s.reason_unknown();
+        if (r.reason.find("timeout") != std::string::npos ||
+            r.reason.find("canceled") != std::string::npos) {
+          ++stats.timeouts;
+          r.verdict = Verdict::UnknownTimeout;
+        } else {
+          ++stats.unknown;
+          r.verdict = Verdict::UnknownOther;
+        }
+        return r;
+      }
+    }
+    r.verdict = Verdict::Invalid;
+    r.reason = "solver returned an unexpected answer";
+    return r;
+  } catch (const z3::exception& e) {
+    ++stats.errors;
+    r.verdict = Verdict::Invalid;
+    r.reason = e.msg();
+    return r;
+  }
+}
+
+}  // namespace mbv::z3spec

@@ -1,0 +1,23 @@
+// memblock_setclr_flag (set and clear of HOTPLUG, MIRROR, NOMAP) changes exactly that bit on coverage within the request, keeps coverage and nid, and returns canonical form
+#include "proofs/op_theorem.h"
+
+namespace mbv::proofs {
+
+TheoremDef theorem_setclr_meets_relation() {
+  TheoremDef d;
+  d.name = "setclr_meets_relation";
+  d.statement = "memblock_setclr_flag (set and clear of HOTPLUG, MIRROR, NOMAP) changes exactly that bit on coverage within the request, keeps coverage and nid, and returns canonical form";
+  d.policy = "memblock";
+  d.why = "setclr isolates the request, edits the inside regions, then merges (11.1.6)";
+  d.bound_unit = "regions";
+  d.default_bound = 8;
+  d.ci_bound = 2;
+  d.expected = Verdict::Proved;
+  d.mutants = {Mutant::SetclrWholeRegion};
+  d.build = [](z3::context& c, unsigned n, Mutant mut) {
+    return relation_theorem(c, n, mut, MbOp::SetFlag);
+  };
+  return d;
+}
+
+}  // namespace mbv::proofs
