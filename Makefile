@@ -48,22 +48,41 @@ $(FUZ)/build.ninja: | deps
 fuzz-build: deps $(FUZ)/build.ninja
 	cmake --build $(FUZ) -j $(JOBS) --target fuzzers
 
-# make fuzz TARGET=x [TIME=s] [JOBS=n]: libFuzzer fork mode on a working copy of
-# the seed corpus; crashes land in findings/TARGET/.
+# make fuzz TARGET=x [TIME=s] [JOBS=n]: libFuzzer fork mode (JOBS workers) on a
+# working copy of the seed corpus ($(FUZ)/campaign/TARGET, kept between runs);
+# options from fuzz/**/TARGET.options; crashes land in findings/TARGET/.
+# memblock_ops_diff starts from corpus/memblock_ops (same input format).
 TIME ?= 600
 fuzz: fuzz-build
 	@test -n "$(TARGET)" || { echo "make fuzz: set TARGET= one of: $$(cut -d' ' -f1 $(FUZ)/fuzzers.txt | tr '\n' ' ')"; exit 3; }
-	mkdir -p findings/$(TARGET) $(FUZ)/campaign/$(TARGET)
-	-cp -rn corpus/$(TARGET)/. $(FUZ)/campaign/$(TARGET)/ 2>/dev/null
-	$$(grep "^$(TARGET) " $(FUZ)/fuzzers.txt | cut -d' ' -f2) -fork=$(JOBS) -ignore_crashes=1 \
+	@grep -q "^$(TARGET) " $(FUZ)/fuzzers.txt || { echo "make fuzz: unknown TARGET '$(TARGET)'; one of: $$(cut -d' ' -f1 $(FUZ)/fuzzers.txt | tr '\n' ' ')"; exit 3; }
+	@mkdir -p findings/$(TARGET) $(FUZ)/campaign/$(TARGET)
+	@seeds=$$(test "$(TARGET)" = memblock_ops_diff && echo memblock_ops || echo $(TARGET)); \
+	  cp -rn corpus/$$seeds/. $(FUZ)/campaign/$(TARGET)/ 2>/dev/null || true; \
+	  opt=$$(find fuzz -name $(TARGET).options -print -quit); \
+	  set -x; $$(grep "^$(TARGET) " $(FUZ)/fuzzers.txt | cut -d' ' -f2) -fork=$(JOBS) -ignore_crashes=1 \
 	  -max_total_time=$(TIME) -artifact_prefix=findings/$(TARGET)/ \
-	  $$(test -f corpus/$(TARGET).dict && echo -dict=corpus/$(TARGET).dict) $(FUZ)/campaign/$(TARGET)
+	  $$(test -n "$$opt" && sed -n 's/^ *\([a-z_]*\) *= *\(.*\)$$/-\1=\2/p' $$opt) \
+	  $$(test -f corpus/$$seeds.dict && echo -dict=corpus/$$seeds.dict) $(FUZ)/campaign/$(TARGET)
+	@echo "make fuzz: findings in findings/$(TARGET)/: $$(ls findings/$(TARGET) | wc -l) file(s); corpus $$(ls $(FUZ)/campaign/$(TARGET) | wc -l) inputs"
 
+# Every target SMOKE_SECONDS on its seeds, JOBS at a time (CI: about 5 minutes with the build).
+SMOKE_SECONDS ?= 10
 fuzz-smoke: fuzz-build
-	scripts/fuzz-smoke.sh $(FUZ) $(or $(SMOKE_SECONDS),15)
+	scripts/fuzz-smoke.sh $(FUZ) $(SMOKE_SECONDS) $(JOBS)
 
 oss-fuzz-check: deps
-	scripts/oss-fuzz-check.sh
+	MBV_BUILD_JOBS=$(JOBS) scripts/oss-fuzz-check.sh
+
+# Source-based coverage of ctest (with the seed-corpus replays) in $(BUILD)/coverage.
+coverage: deps
+	JOBS=$(JOBS) scripts/coverage.sh $(BUILD)/coverage
+
+# Regenerate seeds from the owners' generators and minimise (corpus/ unchanged
+# unless CORPUS_WRITE=1 and the result reaches more coverage).
+.PHONY: corpus
+corpus: fuzz-build
+	JOBS=$(JOBS) scripts/make-corpus.sh $(FUZ)
 
 bench: release
 	cmake --build $(REL) --target bench-all -j $(JOBS)

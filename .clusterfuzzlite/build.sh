@@ -1,11 +1,4 @@
 #!/bin/bash -eu
-# OSS-Fuzz build: compiler and flags come from the environment
-# ($CC $CXX $CFLAGS $CXXFLAGS $LIB_FUZZING_ENGINE); everything lands in $OUT.
-ROOT="${MBV_ROOT:-$SRC/memblock-verify}"  # ClusterFuzzLite checks the repo out here
-cmake -S "$ROOT" -B "$WORK/mbv-build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
-  -DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
-  -DMBV_FUZZ=ON -DMBV_OSS_FUZZ=ON -DMBV_FUZZ_ENGINE="$LIB_FUZZING_ENGINE" \
-  -DMBV_BUILD_TESTS=OFF -DMBV_BUILD_BENCH=OFF
-cmake --build "$WORK/mbv-build" -j"$(nproc)" --target fuzzers
-"$ROOT/fuzz/oss-fuzz/package.sh" "$ROOT" "$WORK/mbv-build/fuzzers.txt" "$OUT"
+# ClusterFuzzLite checks the repository out at $SRC/memblock-verify; the build
+# itself is the OSS-Fuzz one, kept in a single place.
+exec "$SRC/memblock-verify/fuzz/oss-fuzz/build.sh"

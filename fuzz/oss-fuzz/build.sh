@@ -1,11 +1,13 @@
 #!/bin/bash -eu
 # OSS-Fuzz build: compiler and flags come from the environment
 # ($CC $CXX $CFLAGS $CXXFLAGS $LIB_FUZZING_ENGINE); everything lands in $OUT.
+# The build type "OssFuzz" has no flags of its own, so $CFLAGS/$CXXFLAGS alone
+# decide optimisation and instrumentation (Release would add -O3 -DNDEBUG).
 ROOT="${MBV_ROOT:-$SRC/memblock-verify}"
-cmake -S "$ROOT" -B "$WORK/mbv-build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+cmake -S "$ROOT" -B "$WORK/mbv-build" -G Ninja -DCMAKE_BUILD_TYPE=OssFuzz \
   -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
   -DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
   -DMBV_FUZZ=ON -DMBV_OSS_FUZZ=ON -DMBV_FUZZ_ENGINE="$LIB_FUZZING_ENGINE" \
   -DMBV_BUILD_TESTS=OFF -DMBV_BUILD_BENCH=OFF
-cmake --build "$WORK/mbv-build" -j"$(nproc)" --target fuzzers
+cmake --build "$WORK/mbv-build" -j"${MBV_BUILD_JOBS:-$(nproc)}" --target fuzzers
 "$ROOT/fuzz/oss-fuzz/package.sh" "$ROOT" "$WORK/mbv-build/fuzzers.txt" "$OUT"
