@@ -176,8 +176,50 @@ std::vector<CmdlineArg> split_cmdline(std::string_view text) {
   return out;
 }
 
-// __cmdline_find_option_bool (arch/x86/lib/cmdline.c), COMMAND_LINE_SIZE 2048.
+// __cmdline_find_option_bool (arch/x86/boot/cmdline.c), as the decompressor
+// runs it for "nokaslr". Unlike arch/x86/lib/cmdline.c, a mismatching byte
+// does not fall through to the skip state, so the blank ending a mismatched
+// word is swallowed: "nokas nokaslr" does not find nokaslr. The scan reads at
+// most 0x10000 bytes (a 16-byte-aligned boot_params.cmd_line_ptr).
 int cmdline_find_option_bool(std::string_view cmdline, std::string_view option) {
+  auto blank = [](char c) { return static_cast<unsigned char>(c) <= ' '; };
+  enum { WordStart, WordCmp, WordSkip } state = WordStart;
+  std::size_t pos = 0, opt = 0;
+  int wstart = 0;
+  while (pos < 0x10000) {
+    const char c = pos < cmdline.size() ? cmdline[pos] : '\0';
+    pos++;
+    switch (state) {
+      case WordStart:
+        if (!c) return 0;
+        if (blank(c)) break;
+        state = WordCmp;
+        opt = 0;
+        wstart = static_cast<int>(pos);
+        [[fallthrough]];
+      case WordCmp:
+        if (opt == option.size()) {
+          if (!c || blank(c)) return wstart;
+          state = WordSkip;
+        } else if (!c) {
+          return 0;
+        } else if (c != option[opt++]) {
+          state = WordSkip;
+        }
+        break;
+      case WordSkip:
+        if (!c) return 0;
+        if (blank(c)) state = WordStart;
+        break;
+    }
+  }
+  return 0;
+}
+
+// __cmdline_find_option_bool (arch/x86/lib/cmdline.c), COMMAND_LINE_SIZE 2048:
+// the kernel proper's variant (early CPU options), where a mismatch falls
+// through to the skip state.
+int lib_cmdline_find_option_bool(std::string_view cmdline, std::string_view option) {
   auto blank = [](char c) { return static_cast<unsigned char>(c) <= ' '; };
   enum { WordStart, WordCmp, WordSkip } state = WordStart;
   std::size_t pos = 0, opt = 0;

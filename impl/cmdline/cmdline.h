@@ -120,7 +120,7 @@ struct KernelCmdline {
   CoreSpec kernelcore;
   bool kernelcore_mirror = false;           // kernelcore=mirror
   CoreSpec movablecore;
-  bool nokaslr = false;                     // cmdline_find_option_bool (decompressor)
+  bool nokaslr = false;                     // cmdline_find_option_bool (arch/x86/boot)
   bool numa_off = false;                    // numa=off
   bool numa_noacpi = false;                 // numa=noacpi
   bool acpi_off = false;                    // acpi=off (a later acpi=force undoes it)
@@ -170,9 +170,13 @@ enum class CrashSuffix { None, High, Low };
 CrashkernelValue parse_crashkernel(std::string_view cmdline, std::uint64_t system_ram,
                                    CrashSuffix suffix = CrashSuffix::None);
 
-// cmdline_find_option_bool (arch/x86/lib/cmdline.c): 1-based position of the
-// word `option` (whole word, blank-delimited, no quoting), 0 when absent.
+// cmdline_find_option_bool as the KASLR decompressor runs it
+// (arch/x86/boot/cmdline.c): 1-based position of the word `option` (whole
+// word, delimited by bytes <= ' ', no quoting), 0 when absent. Its quirk: the
+// blank after a mismatched word is swallowed ("nokas nokaslr" -> 0).
 int cmdline_find_option_bool(std::string_view cmdline, std::string_view option);
+// The kernel proper's variant (arch/x86/lib/cmdline.c), without that quirk.
+int lib_cmdline_find_option_bool(std::string_view cmdline, std::string_view option);
 
 // simple_strtoull (lib/vsprintf.c): base 0/8/10/16 prefix rules, wraps on overflow.
 MemparseResult simple_strtoull(std::string_view s, unsigned base = 0);

@@ -8,6 +8,7 @@
 #   + lib/sort.c
 #   + parse_crashkernel and its helpers            (kernel/crash_core.c)
 #   + myisspace, __cmdline_find_option_bool         (arch/x86/lib/cmdline.c)
+#   + __cmdline_find_option_bool, renamed boot_...  (arch/x86/boot/cmdline.c)
 #   + arch/x86/kernel/e820.c: __e820__range_add .. e820__range_remove,
 #     userdef .. parse_memmap_opt, e820__finish_early_params
 #   + our glue (GLUE, included last so it reaches static functions)
@@ -15,7 +16,7 @@
 # Nothing extracted here is ever committed.
 set(files include/linux/ctype.h lib/ctype.c lib/kstrtox.c lib/vsprintf.c lib/cmdline.c
           lib/sort.c arch/x86/kernel/e820.c lib/string_helpers.c
-          kernel/crash_core.c arch/x86/lib/cmdline.c)
+          kernel/crash_core.c arch/x86/lib/cmdline.c arch/x86/boot/cmdline.c)
 get_filename_component(outdir "${OUT}" DIRECTORY)
 set(tmp "${outdir}/kernel_extract")
 if(KERNEL_SRC AND EXISTS "${KERNEL_SRC}/arch/x86/kernel/e820.c")
@@ -90,10 +91,12 @@ take_block(crash "${src_kernel_crash_core_c}" "static int __init parse_crashkern
 take_function(crash_low "${src_kernel_crash_core_c}" "int __init parse_crashkernel_low(")
 take_function(myisspace "${src_arch_x86_lib_cmdline_c}" "static inline int myisspace(u8 c)")
 take_function(findbool "${src_arch_x86_lib_cmdline_c}" "static int\n__cmdline_find_option_bool(")
+take_function(bootbool "${src_arch_x86_boot_cmdline_c}" "int __cmdline_find_option_bool(unsigned long cmdline_ptr")
+string(REPLACE "int __cmdline_find_option_bool(" "int boot__cmdline_find_option_bool(" bootbool "${bootbool}")
 
 file(WRITE "${OUT}" "#include \"kernel_shim.h\"\n${ctype_h}\n${ctype_c}\n${fixup}\n${limit}\n"
                     "${strntoull}\n${strtoull}\n${skip}\n${memparse}\n${optstr}\n${nextarg}\n"
-                    "${sort_c}\n${edits}\n${opts}\n${finish}\n${crash}\n${crash_low}\n${myisspace}\n${findbool}\n"
+                    "${sort_c}\n${edits}\n${opts}\n${finish}\n${crash}\n${crash_low}\n${myisspace}\n${findbool}\n${bootbool}\n"
                     "#include \"${GLUE}\"\n")
 if(NOT (KERNEL_SRC AND EXISTS "${KERNEL_SRC}/arch/x86/kernel/e820.c"))
   file(REMOVE_RECURSE "${tmp}")

@@ -171,8 +171,16 @@ RC_GTEST_PROP(CmdlineKernelOracle, crashkernel_matches_linux_6_1, ()) {
 
 RC_GTEST_PROP(CmdlineKernelOracle, find_option_bool_matches_linux_6_1, ()) {
   const std::string line = *gen_text("nokaslr =\t\x01\"x", 24);
-  RC_ASSERT(cmdline_find_option_bool(line, "nokaslr") == kernel_cmdline_find_option_bool(line.c_str(), "nokaslr"));
-  RC_ASSERT(parse_cmdline(line).nokaslr == (kernel_cmdline_find_option_bool(line.c_str(), "nokaslr") > 0));
+  const int boot = kernel_boot_cmdline_find_option_bool(line.c_str(), "nokaslr");
+  RC_ASSERT(cmdline_find_option_bool(line, "nokaslr") == boot);
+  RC_ASSERT(parse_cmdline(line).nokaslr == (boot > 0));
+  RC_ASSERT(lib_cmdline_find_option_bool(line, "nokaslr") ==
+            kernel_cmdline_find_option_bool(line.c_str(), "nokaslr"));
+}
+
+TEST(CmdlineKernelOracle, the_two_find_option_bool_variants_differ) {
+  EXPECT_EQ(kernel_boot_cmdline_find_option_bool("nokas nokaslr", "nokaslr"), 0);
+  EXPECT_EQ(kernel_cmdline_find_option_bool("nokas nokaslr", "nokaslr"), 7);
 }
 
 }  // namespace

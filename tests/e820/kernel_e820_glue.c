@@ -97,3 +97,11 @@ int kernel_parse_crashkernel(char *cmdline, unsigned long long system_ram, int s
 int kernel_cmdline_find_option_bool(const char *cmdline, const char *option) {
   return __cmdline_find_option_bool(cmdline, 2048, option);
 }
+
+/* The decompressor's variant (arch/x86/boot/cmdline.c), reached through a
+ * 16-byte-aligned fake cmd_line_ptr so that the scan starts at offset 0. */
+const char *oracle_boot_cmdline;
+int kernel_boot_cmdline_find_option_bool(const char *cmdline, const char *option) {
+  oracle_boot_cmdline = cmdline;
+  return boot__cmdline_find_option_bool(0x10, option);
+}

@@ -41,5 +41,6 @@ extern "C" {
 // suffix: 0 none, 1 ",high", 2 ",low". Returns the kernel's int.
 int kernel_parse_crashkernel(char* cmdline, unsigned long long system_ram, int suffix,
                              unsigned long long* size, unsigned long long* base);
-int kernel_cmdline_find_option_bool(const char* cmdline, const char* option);
+int kernel_cmdline_find_option_bool(const char* cmdline, const char* option);       // arch/x86/lib
+int kernel_boot_cmdline_find_option_bool(const char* cmdline, const char* option);  // arch/x86/boot
 }

@@ -105,4 +105,10 @@ struct boot_e820_entry {
 extern struct e820_table *e820_table;
 extern struct e820_table *e820_table_kexec;
 
+/* arch/x86/boot: the real-mode accessors read the oracle's command line. */
+typedef unsigned int addr_t;
+extern const char *oracle_boot_cmdline;
+#define set_fs(seg) ((void)(seg))
+static inline u8 rdfs8(addr_t addr) { return (u8)oracle_boot_cmdline[addr]; }
+
 #endif
