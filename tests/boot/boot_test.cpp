@@ -197,6 +197,27 @@ TEST(BootPipeline, KaslrImmovableOnly) {
   }
 }
 
+// Pasted SRAT lines keep the node numbering the logged kernel used, even
+// when it does not follow the memory entries' order (CPU entries numbered the
+// PXMs first on that machine): CPU entries are synthesised in node order.
+TEST(BootPipeline, PastedSratKeepsNodeNumbers) {
+  const Scenario s = scenario_of(
+      "mbverify-scenario 1\n"
+      "kernel size=0x3000000 at=0x1000000\n"
+      "BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\n"
+      "BIOS-e820: [mem 0x0000000000100000-0x00000000bfffffff] usable\n"
+      "BIOS-e820: [mem 0x0000000100000000-0x000000017fffffff] usable\n"
+      "ACPI: SRAT: Node 1 PXM 5 [mem 0x00000000-0x7fffffff]\n"
+      "ACPI: SRAT: Node 0 PXM 3 [mem 0x80000000-0x17fffffff]\n");
+  const BootState st = boot(s);
+  EXPECT_EQ(block(st.log, "Early memory node ranges"),
+            (std::vector<std::string>{"Early memory node ranges",
+                                      "  node   1: [mem 0x0000000000001000-0x000000000009efff]",
+                                      "  node   1: [mem 0x0000000000100000-0x000000007fffffff]",
+                                      "  node   0: [mem 0x0000000080000000-0x00000000bfffffff]",
+                                      "  node   0: [mem 0x0000000100000000-0x000000017fffffff]"}));
+}
+
 // The early steps: what is reserved before the direct map, in 6.1 order.
 TEST(BootSteps, EarlyReservations) {
   Scenario s = scenario_of(kTwoNode);
