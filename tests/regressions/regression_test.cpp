@@ -1,6 +1,7 @@
 // Replays every file in corpus/regressions/ (one test per file; see
 // CMakeLists.txt): scenarios must boot to the verdict and signature they
-// declare, traces must show no model/kernel divergence.
+// declare, traces must show no model/kernel divergence, raw boot_pipeline
+// inputs must keep the fuzz harness's property.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,6 +9,10 @@
 #include <string>
 #include <vector>
 
+#include <fstream>
+#include <iterator>
+
+#include "impl/boot/fuzz_machine.h"
 #include "impl/scenario/scenario.h"
 #include "model/diff/diff_run.h"
 #include "model/oracle/kernel_oracle.h"
@@ -41,6 +46,16 @@ TEST_P(Regression, replays_as_declared) {
       if (f.minimal.kind != DivergenceKind::KernelBug) ADD_FAILURE() << f.minimal.describe();
     return;
   }
+  if (path.extension() == ".bin") {
+    std::ifstream f(path, std::ios::binary);
+    const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    auto machine = decode_fuzz_machine(bytes);
+    ASSERT_TRUE(machine) << path << ": not a boot_pipeline input";
+    auto j = judge_scenario(*machine);
+    ASSERT_TRUE(j.ok()) << j.error().to_string();
+    EXPECT_NE(j->overall, InvariantVerdict::Failure) << path << ": a guaranteed invariant is violated";
+    return;
+  }
   auto s = load_scenario(path.string());
   ASSERT_TRUE(s.ok()) << s.error().to_string();
   ASSERT_TRUE(s->expect) << path << ": a regression must declare its verdict (expect ...)";
@@ -70,7 +85,7 @@ INSTANTIATE_TEST_SUITE_P(Corpus, Regression, testing::ValuesIn(listed_files()), 
 TEST(RegressionCorpus, every_file_is_listed) {
   for (const auto& e : fs::directory_iterator(regressions_dir())) {
     const std::string ext = e.path().extension().string();
-    if (ext != ".scenario" && ext != ".trace") continue;
+    if (ext != ".scenario" && ext != ".trace" && ext != ".bin") continue;
     const std::string name = e.path().filename().string();
     EXPECT_NE(std::find(listed_files().begin(), listed_files().end(), name), listed_files().end())
         << name << " is not in the compiled list: re-run cmake";

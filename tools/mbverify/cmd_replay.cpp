@@ -68,6 +68,7 @@ int run_replay_cmd(const ReplayCliOptions& o) {
     return kExitUsage;
   }
   std::fwrite(story->text.data(), 1, story->text.size(), stdout);
+  std::fflush(stdout);
   if (!o.svg.empty()) {
     const std::string title = (sc->name.empty() ? o.file : sc->name) + ": " +
                               (story->signature ? signature_string(*story->signature) : "no violation");
