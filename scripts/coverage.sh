@@ -11,7 +11,7 @@
 # LLVM_PROFDATA / LLVM_COV (default: llvm-profdata(-14) / llvm-cov(-14)).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-B=${1:-$ROOT/build/coverage}
+B=$(mkdir -p "${1:-$ROOT/build/coverage}" && cd "${1:-$ROOT/build/coverage}" && pwd)
 JOBS=${JOBS:-$(nproc)}
 pick() { for t in "$@"; do command -v "$t" >/dev/null && { echo "$t"; return; }; done
          echo "coverage: none of $* found (install llvm)" >&2; exit 3; }
@@ -62,7 +62,9 @@ for f in sorted(data, key=lambda f: f["filename"]):
     rel = f["filename"][len(root):] if f["filename"].startswith(root) else f["filename"]
     parts = rel.split("/")
     if parts[0] not in ("impl", "model") or len(parts) < 3: continue
-    add("/".join(parts[:2]), f["summary"]); add("total", f["summary"])
+    add("/".join(parts[:2]), f["summary"])
+for k in list(agg):
+    for i, v in enumerate(agg[k]): agg.setdefault("total", [0, 0, 0, 0])[i] += v
 pct = lambda c, n: f"{100.0 * c / n:6.1f}%" if n else "     -"
 print(f"{'folder':<22}{'lines':>16}{'line %':>9}{'branches':>16}{'branch %':>10}")
 for k, (lc, ln, bc, bn) in agg.items():
