@@ -33,7 +33,7 @@ while read -r name bin; do
   cpu=$({ time "$bin" "${args[@]}" "$corpus" > "$log" 2>&1; } 2>&1 | awk '{print $1 + $2}') || true
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
-  per_cpu=$(awk -v r="${runs:-0}" -v c="$cpu" 'BEGIN { printf "%d", c > 0 ? r / c : 0 }')
+  per_cpu=$(awk -v r="${runs:-0}" -v c="$cpu" 'BEGIN { printf "%d", (c > 0 ? r / c : 0) }')
   goal=${GOAL[$name]:-}
   verdict=""; [[ -n $goal ]] && verdict=$( ((per_cpu >= goal)) && echo "ok (>= $goal)" || echo "BELOW $goal")
   printf '%-18s %10s %10s %10s %8s %8s  %s\n' "$name" "${runs:-?}" "${rate:-?}" "$per_cpu" "$cpu" \
