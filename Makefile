@@ -67,7 +67,7 @@ fuzz: fuzz-build
 	@echo "make fuzz: findings in findings/$(TARGET)/: $$(ls findings/$(TARGET) | wc -l) file(s); corpus $$(ls $(FUZ)/campaign/$(TARGET) | wc -l) inputs"
 
 # Every target SMOKE_SECONDS on its seeds, JOBS at a time (CI: about 5 minutes with the build).
-SMOKE_SECONDS ?= 10
+SMOKE_SECONDS ?= 20
 fuzz-smoke: fuzz-build
 	scripts/fuzz-smoke.sh $(FUZ) $(SMOKE_SECONDS) $(JOBS)
 

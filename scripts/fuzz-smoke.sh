@@ -6,7 +6,7 @@
 # the run and names the reproducer file; rerun it with `BINARY FILE`.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=$1; SECS=${2:-10}; JOBS=${3:-$(nproc)}
+BUILD=$1; SECS=${2:-20}; JOBS=${3:-$(nproc)}
 LIST=$BUILD/fuzzers.txt
 [[ -f "$LIST" ]] || { echo "fuzz-smoke: $LIST: missing (build the fuzz flavour first)"; exit 3; }
 ART=$(cd "$BUILD" && pwd)/smoke-artifacts
