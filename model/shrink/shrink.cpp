@@ -58,6 +58,7 @@ struct Target {
   ViolationSignature signature;
   InvariantVerdict verdict;
   bool may_panic;
+  bool srat_used;
 };
 
 class Shrinker {
@@ -144,6 +145,9 @@ class Shrinker {
     if (!j || !j->signature || *j->signature != target_.signature) return false;
     if (j->property_verdict != target_.verdict) return false;
     if (j->panicked && !target_.may_panic) return false;
+    // A machine whose SRAT the kernel accepted stays one: a minimal machine
+    // should not lean on numa_init falling back to a dummy node.
+    if (target_.srat_used && !j->srat_used) return false;
     best_ = c;
     size_ = sz;
     ++accepted_;
@@ -410,7 +414,7 @@ Result<ShrinkResult> shrink_scenario(const Scenario& s, const ShrinkOptions& opt
   start.finding.reset();
   start.expect.reset();
   start.expect_dmesg.clear();
-  Shrinker sh(opt, Target{*j->signature, j->property_verdict, j->panicked}, start);
+  Shrinker sh(opt, Target{*j->signature, j->property_verdict, j->panicked, j->srat_used}, start);
   if (opt.progress)
     opt.progress("shrink: target " + signature_string(*j->signature) + " (" +
                  std::string(invariant_verdict_name(j->property_verdict)) + "), start " +

@@ -13,6 +13,9 @@
 //   cpu       features back to the defaults (pse=1 gbpages=1 la57=0);
 //   numbers   halve sizes, round sizes and addresses to the largest power of
 //             two that keeps the failure (addresses first try 0).
+// A candidate must also keep the kernel's use of SRAT (when numa_init
+// accepted the input's SRAT, the candidate's must be accepted too) and must
+// not panic unless the input did.
 // A candidate is only tried when it is strictly smaller (ScenarioSize), so
 // the result is never larger and the search terminates; at the fixpoint no
 // single element can be dropped (1-minimal). Deterministic: no randomness,

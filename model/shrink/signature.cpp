@@ -61,6 +61,7 @@ Result<Judgement> judge_scenario(const Scenario& s, std::string_view property, c
   Judgement j;
   j.overall = rep.overall();
   j.panicked = st->panic.has_value();
+  j.srat_used = st->numa.method == NumaMethod::AcpiSrat;
   j.signature = signature_of(rep, property);
   if (j.signature) {
     for (const InvariantResult& r : rep.results)

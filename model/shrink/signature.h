@@ -40,6 +40,8 @@ struct Judgement {
   InvariantVerdict property_verdict = InvariantVerdict::Holds;
   std::optional<ViolationSignature> signature;
   bool panicked = false;
+  // numa_init used the SRAT (not the dummy fallback after rejecting it).
+  bool srat_used = false;
 };
 
 // Boots `s` (with `opt`) and judges it. Input errors (an e820 map the kernel
