@@ -10,7 +10,7 @@ TheoremDef theorem_add_meets_relation() {
   d.policy = "memblock";
   d.why = "add inserts only the gaps, then merges (11.1.2)";
   d.bound_unit = "regions";
-  d.default_bound = 8;
+  d.default_bound = 4;
   d.ci_bound = 2;
   d.expected = Verdict::Proved;
   d.mutants = {Mutant::AddOverwrites, Mutant::AddSkipsMerge};

@@ -13,8 +13,8 @@ TheoremDef theorem_hotplug_usable_without_movable_node() {
   d.policy = "memblock";
   d.why = "should_skip_region tests HOTPLUG only when movable_node_is_enabled() (3.1 rule 3)";
   d.bound_unit = "regions per type";
-  d.default_bound = 3;
-  d.ci_bound = 2;
+  d.default_bound = 1;
+  d.ci_bound = 1;
   d.expected = Verdict::Proved;
   d.mutants = {Mutant::SkipHotplugAlways};
   d.build = [](z3::context& c, unsigned n, Mutant mut) {

@@ -16,7 +16,7 @@ TheoremDef theorem_isolate_keeps_attributes() {
   d.policy = "memblock";
   d.why = "isolate only splits regions at base and end (11.1.4)";
   d.bound_unit = "regions";
-  d.default_bound = 32;
+  d.default_bound = 8;
   d.ci_bound = 3;
   d.expected = Verdict::Proved;
   d.mutants = {Mutant::IsolateDropsUpper};

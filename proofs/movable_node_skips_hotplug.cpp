@@ -13,8 +13,8 @@ TheoremDef theorem_movable_node_skips_hotplug() {
   d.policy = "memblock";
   d.why = "should_skip_region drops HOTPLUG regions under movable_node unless the request asks for them (11.1.10)";
   d.bound_unit = "regions per type";
-  d.default_bound = 3;
-  d.ci_bound = 2;
+  d.default_bound = 1;
+  d.ci_bound = 1;
   d.expected = Verdict::Proved;
   d.mutants = {Mutant::SkipIgnoresHotplug};
   d.build = [](z3::context& c, unsigned n, Mutant mut) {

@@ -31,7 +31,8 @@ int ProveReport::exit_code() const {
 Result<ProveReport> prove(const ProveOptions& opts) {
   std::vector<TheoremDef> all = all_theorems(), chosen;
   if (opts.theorems.empty()) {
-    chosen = all;
+    for (const auto& t : all)
+      if (t.default_set) chosen.push_back(t);
   } else {
     for (const auto& name : opts.theorems) {
       auto t = find_theorem(name);

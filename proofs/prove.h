@@ -11,7 +11,7 @@
 namespace mbv::proofs {
 
 struct ProveOptions {
-  std::vector<std::string> theorems;  // empty = every theorem
+  std::vector<std::string> theorems;  // empty = the default set
   unsigned bound = 0;                 // 0 = each theorem's default bound
   unsigned timeout_s = 60;            // per solver query
   unsigned jobs = 1;

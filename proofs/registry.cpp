@@ -15,7 +15,11 @@ namespace mbv::proofs {
   X(top_down_extremal)             \
   X(bottom_up_extremal)            \
   X(movable_node_skips_hotplug)    \
-  X(hotplug_usable_without_movable_node)
+  X(hotplug_usable_without_movable_node) \
+  X(kaslr_in_immovable)            \
+  X(boot_pgtable_srat_first)       \
+  X(boot_pgtable_linux_6_1)        \
+  X(boot_pgtable_bottom_up_2013)
 
 #define MBV_DECLARE(name) TheoremDef theorem_##name();
 MBV_THEOREMS(MBV_DECLARE)

@@ -10,7 +10,7 @@ TheoremDef theorem_setclr_meets_relation() {
   d.policy = "memblock";
   d.why = "setclr isolates the request, edits the inside regions, then merges (11.1.6)";
   d.bound_unit = "regions";
-  d.default_bound = 8;
+  d.default_bound = 4;
   d.ci_bound = 2;
   d.expected = Verdict::Proved;
   d.mutants = {Mutant::SetclrWholeRegion};

@@ -45,6 +45,7 @@ z3::expr machine_ok(const BootMachine& m) {
   // inside one immovable node (the kaslr_in_immovable theorem).
   z3::expr ks = m.kernel_start;
   f = f && aligned(ks, addr_val(c, SZ_2M)) && z3::uge(ks, addr_val(c, SZ_16M)) &&
+      z3::ult(ks, m.ram_end()) &&
       aligned(m.kernel_size, addr_val(c, SZ_4K)) &&
       z3::ule(addr_val(c, SZ_2M), m.kernel_size) && z3::ule(m.kernel_size, addr_val(c, 64 * SZ_1M));
   z3::expr in_immovable = c.bool_val(false);

@@ -30,9 +30,10 @@ struct ProveCliOptions {
 
 void print_list() {
   for (const auto& t : proofs::all_theorems()) {
-    std::printf("%-36s bound %-3u (%s)  expect %-15s policy %s\n  %s\n  why: %s\n",
+    std::printf("%-36s bound %-3u (%s)  expect %-15s policy %s%s\n  %s\n  why: %s\n",
                 t.name.c_str(), t.default_bound, t.bound_unit.c_str(),
                 std::string(z3spec::verdict_name(t.expected)).c_str(), t.policy.c_str(),
+                t.default_set ? "" : "  (not in the default set)",
                 t.statement.c_str(), t.why.c_str());
   }
 }
