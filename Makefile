@@ -12,7 +12,7 @@ SAN := $(BUILD)/san
 FUZ := $(BUILD)/fuzz
 CMAKE_COMMON := -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
 
-.PHONY: all deps release san main test prove fuzz fuzz-build fuzz-smoke oss-fuzz-check coverage bench clean
+.PHONY: all deps release san main test prove fuzz fuzz-build fuzz-smoke oss-fuzz-check coverage bench bench-fuzz clean
 
 all: release
 
@@ -85,7 +85,11 @@ corpus: fuzz-build
 	JOBS=$(JOBS) scripts/make-corpus.sh $(FUZ)
 
 bench: release
-	cmake --build $(REL) --target bench-all -j $(JOBS)
+	cmake --build $(REL) --target bench-all -j 1
+
+# Executions per second per fuzz target (unsanitized libFuzzer build in build/fuzz-perf).
+bench-fuzz: deps
+	bench/fuzz/fuzz-speed.sh $(BUILD)/fuzz-perf $(or $(SECONDS),30)
 
 clean:
 	rm -rf $(BUILD)
