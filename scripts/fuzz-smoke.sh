@@ -25,6 +25,9 @@ smoke() {
   local args=(-max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$ART/$name-"
               -print_final_stats=1 -error_exitcode=99 -timeout_exitcode=98)
   [[ -f "$ROOT/corpus/$seeds.dict" ]] && args+=(-dict="$ROOT/corpus/$seeds.dict")
+  # FUZZ_SEED makes the mutation sequence repeatable (CI sets it, so a red CI
+  # run can be reproduced locally); unset, libFuzzer picks a random seed.
+  [[ -n "${FUZZ_SEED:-}" ]] && args+=(-seed="$FUZZ_SEED")
   local opt; opt=$(find "$ROOT/fuzz" -name "$name.options" -print -quit)
   [[ -n "$opt" ]] && args+=($(sed -n 's/^ *\(max_len\|timeout\) *= *\(.*\)$/-\1=\2/p' "$opt"))
   rc=0; "$bin" "${args[@]}" "$corpus" > "$ART/$name.log" 2>&1 || rc=$?
