@@ -470,11 +470,19 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
                          where_msg(op) + "returned -ENOMEM and changed the state");
       return std::nullopt;
     }
-    // Doubled, and still failed: only an add needing two doublings can (map 1.3).
-    const MemblockType& tb = before.type(need.type);
-    if (!(need.room == Room::AddRange && tb.cnt() + new_pieces(s0, need.type, need.range) > 2 * tb.max))
+    // Doubled, and still failed: memblock_add_range keeps doubling while
+    // cnt + nr_new > max, with nr_new counted once before the first doubling
+    // but cnt re-read after each one; a doubling of reserved reserves its own
+    // new array (and frees the old one), which can change cnt. The failed
+    // doubling changes nothing, so `after` is the state the loop last tested:
+    // its count plus the pieces still to insert must exceed its max.
+    const MemblockType& ta = after.type(need.type);
+    if (!(need.room == Room::AddRange && ta.cnt() + new_pieces(s0, need.type, need.range) > ta.max))
       return violation("capacity: -ENOMEM only when full",
-                       where_msg(op) + "doubled and still returned -ENOMEM");
+                       where_msg(op) + "doubled and still returned -ENOMEM, but " + tname(need.type) +
+                           " cnt " + std::to_string(ta.cnt()) + " + " +
+                           std::to_string(new_pieces(s0, need.type, need.range)) + " new fits in " +
+                           std::to_string(ta.max));
     return compare_states(adj, after, op);
   }
 

@@ -4,6 +4,8 @@
 // running the real step on the model and then breaking one thing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "impl/memblock/memblock.h"
 #include "impl/memblock/op.h"
 #include "model/spec/spec.h"
@@ -269,6 +271,40 @@ TEST(SpecStep, doubling_moves_the_array_into_reserved) {
   early.before.can_resize = false;
   early.after.can_resize = false;
   EXPECT_EQ(prop(check(early)), "doubling");
+}
+
+TEST(SpecStep, enomem_after_doubling_only_when_a_second_doubling_is_needed) {
+  // 8 KiB of memory; reserved full with 128 one-page regions and gaps.
+  Memblock mb;
+  mb.allow_resize();
+  mb.add(M, 2 * K4);
+  for (phys_addr_t i = 0; i < INIT_MEMBLOCK_REGIONS; ++i) mb.reserve(16 * M + 2 * i * K4, K4);
+  ASSERT_EQ(mb.reserved.cnt(), mb.reserved.max);
+  // Covering them all needs 128 new regions: 128 + 128 fits in 256, but the
+  // doubled array's own reservation makes it 129 + 128, and the second
+  // doubling finds no memory (map 1.3; mm/memblock.c memblock_add_range).
+  const Step s = run(mb, Op{OpKind::Reserve, 16 * M, 16 * M});
+  ASSERT_EQ(s.result.value, -KERN_ENOMEM);
+  ASSERT_EQ(s.after.reserved.max, 2 * INIT_MEMBLOCK_REGIONS);
+  ASSERT_EQ(s.after.reserved.cnt(), INIT_MEMBLOCK_REGIONS + 1);
+  EXPECT_EQ(prop(check(s)), "");
+
+  // Hand-built bad step: one page needs one new region; after the doubling
+  // 129 + 1 fits in 256, so failing after it is a violation.
+  Memblock roomy = two_nodes();
+  roomy.allow_resize();
+  for (phys_addr_t i = 0; i + 1 < INIT_MEMBLOCK_REGIONS; ++i) roomy.reserve(64 * M + 2 * i * M, M);
+  ASSERT_EQ(roomy.reserved.cnt(), roomy.reserved.max);
+  Step bad = run(roomy, Op{OpKind::Reserve, 900 * M, K4});
+  ASSERT_EQ(bad.result.value, 0);
+  ASSERT_EQ(bad.after.reserved.max, 2 * INIT_MEMBLOCK_REGIONS);
+  auto& regs = bad.after.reserved.regions;
+  const auto it = std::find_if(regs.begin(), regs.end(), [](const auto& r) { return r.base == 900 * M; });
+  ASSERT_NE(it, regs.end());
+  regs.erase(it);
+  bad.after.reserved.total_size -= K4;
+  bad.result = OpResult{-KERN_ENOMEM};
+  EXPECT_EQ(prop(check(bad)), "capacity: -ENOMEM only when full");
 }
 
 TEST(SpecStep, queries_change_nothing_and_answer_per_meaning) {
