@@ -64,7 +64,13 @@ ProofBody boot_pgtable_theorem(z3::context& c, unsigned nodes, BootPolicy policy
     sc.cmdline = "movable_node debug_pagealloc=on";
     sc.kernel.size = ksz;
     sc.kernel.at = ks;
-    sc.e820.push_back(E820Entry{0, end, E820Type::RAM});
+    // RAM is every node, laid out as a PC firmware reports it: low memory up
+    // to the EBDA, the legacy hole reserved, RAM again from 1M. A single
+    // entry would not do: e820__memory_setup replaces a table of fewer than
+    // two entries with a fake map, and the replay would boot another machine.
+    sc.e820.push_back(E820Entry{0, 0x9fc00, E820Type::RAM});
+    sc.e820.push_back(E820Entry{0x9fc00, SZ_1M - 0x9fc00, E820Type::RESERVED});
+    sc.e820.push_back(E820Entry{SZ_1M, end - SZ_1M, E820Type::RAM});
     for (unsigned i = 0; i < mm.nodes(); ++i) {
       std::uint64_t s0 = eval_u64(md, mm.node_start(i)), e0 = eval_u64(md, mm.node_end[i]);
       if (s0 == e0) continue;
@@ -75,8 +81,14 @@ ProofBody boot_pgtable_theorem(z3::context& c, unsigned nodes, BootPolicy policy
       me.flags = 1u | (md.eval(mm.hotplug[i], true).is_true() ? 2u : 0u);
       sc.srat.mem.push_back(me);
     }
-    sc.finding = ViolationSignature{"hotplug-safety", sc.policy, "direct-map-pgtable",
-                                    "immovable->hotplug"};
+    // The boot pipeline records page-table pages as runs and names the node
+    // kinds a run touches: a run that starts exactly at a hot-pluggable
+    // node's base touches only that node.
+    std::string kinds = "immovable->hotplug";
+    for (unsigned i = 0; i < mm.nodes(); ++i)
+      if (md.eval(mm.hotplug[i], true).is_true() && eval_u64(md, mm.node_start(i)) == addr)
+        kinds = "hotplug";
+    sc.finding = ViolationSignature{"hotplug-safety", sc.policy, "direct-map-pgtable", kinds};
     sc.expect = policy == BootPolicy::SratFirst ? ExpectedVerdict::Failure
                                                 : ExpectedVerdict::Finding;
     std::string text = "# " + ob + "\n# Z3 counterexample (proofs/boot_pgtable_*): " +

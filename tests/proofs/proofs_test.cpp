@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "impl/scenario/scenario.h"
+#include "model/shrink/signature.h"
 #include "proofs/prove.h"
 #include "proofs/run.h"
 #include "proofs/theorem.h"
@@ -89,6 +90,20 @@ TEST(BootPgtable, Linux61CounterexampleIsTheKnownGap) {
   EXPECT_EQ(*sc->kernel.at + sc->kernel.size, sc->srat.mem[1].base);
   EXPECT_EQ(sc->cmdline, "movable_node debug_pagealloc=on");
   EXPECT_EQ(sc->policy, "linux-6.1");
+  // The counterexample replays through the boot pipeline (what `mbverify boot`
+  // runs) and shows the same spill: direct-map page tables from an immovable
+  // node's kernel into the hot-pluggable node, as a 6.1 finding.
+  auto j = judge_scenario(*sc, "hotplug-safety");
+  ASSERT_TRUE(j.ok()) << j.error().to_string();
+  EXPECT_FALSE(j->panicked);
+  ASSERT_TRUE(j->signature.has_value());
+  // The kernel ends exactly where the hot-pluggable node begins, so the spilled
+  // run touches only that node. The file declares the same signature.
+  EXPECT_EQ(signature_string(*j->signature),
+            "hotplug-safety/linux-6.1/direct-map-pgtable/hotplug");
+  ASSERT_TRUE(sc->finding.has_value());
+  EXPECT_EQ(signature_string(*sc->finding), signature_string(*j->signature));
+  EXPECT_EQ(expected_verdict_of(*j), ExpectedVerdict::Finding);
 }
 
 TEST(Prove, UnknownTheoremIsAnInputError) {
