@@ -18,9 +18,7 @@ z3::model minimise(z3::context& c, const z3::expr& query, const ProofBody& body,
                    unsigned timeout_ms, const z3::model& fallback) {
   try {
     z3::optimize opt(c);
-    z3::params p(c);
-    p.set("timeout", timeout_ms);
-    opt.set(p);
+    z3spec::InterruptAfter deadline(c, timeout_ms);  // not Z3's "timeout": see verdict.h
     opt.add(query);
     for (const z3::expr& r : body.round) {
       opt.push();

@@ -1,6 +1,9 @@
 #include "model/z3/verdict.h"
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 namespace mbv::z3spec {
 
@@ -51,15 +54,14 @@ CheckResult check(z3::context& ctx, const z3::expr& query, const CheckOptions& o
     // The default solver picks its tactic from the query (bit-vector or
     // integer addresses, see vocab.h).
     z3::solver s(ctx);
-    if (opts.timeout_ms) {
-      z3::params p(ctx);
-      p.set("timeout", opts.timeout_ms);
-      s.set(p);
-    }
     s.add(query);
     ++stats.queries;
     auto t0 = std::chrono::steady_clock::now();
-    z3::check_result a = s.check();
+    z3::check_result a;
+    {
+      InterruptAfter deadline(ctx, opts.timeout_ms);
+      a = s.check();
+    }
     stats.solver_seconds +=
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     switch (a) {
@@ -94,6 +96,34 @@ CheckResult check(z3::context& ctx, const z3::expr& query, const CheckOptions& o
     r.reason = e.msg();
     return r;
   }
+}
+
+struct InterruptAfter::Watch {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  std::thread thread;
+};
+
+InterruptAfter::InterruptAfter(z3::context& ctx, unsigned timeout_ms) {
+  if (!timeout_ms) return;
+  watch_ = std::make_unique<Watch>();
+  Watch* w = watch_.get();
+  w->thread = std::thread([w, &ctx, timeout_ms] {
+    std::unique_lock<std::mutex> lock(w->mu);
+    if (!w->cv.wait_for(lock, std::chrono::milliseconds(timeout_ms), [w] { return w->done; }))
+      ctx.interrupt();
+  });
+}
+
+InterruptAfter::~InterruptAfter() {
+  if (!watch_) return;
+  {
+    std::lock_guard<std::mutex> lock(watch_->mu);
+    watch_->done = true;
+  }
+  watch_->cv.notify_one();
+  watch_->thread.join();
 }
 
 }  // namespace mbv::z3spec

@@ -7,6 +7,7 @@
 // UNKNOWN never reads as PROVED.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,22 @@ struct SolverStats {
 
 struct CheckOptions {
   unsigned timeout_ms = 0;  // 0 = no limit
+};
+
+// Interrupts every solver call on `ctx` once `timeout_ms` have passed (0 = never);
+// Z3 then answers unknown with reason "canceled", read as a timeout. Used instead
+// of Z3's own "timeout" parameter: libz3 4.8.12's timer thread can deadlock
+// (seen here: a solver call and the timer thread each waiting on the other's lock).
+class InterruptAfter {
+ public:
+  InterruptAfter(z3::context& ctx, unsigned timeout_ms);
+  ~InterruptAfter();
+  InterruptAfter(const InterruptAfter&) = delete;
+  InterruptAfter& operator=(const InterruptAfter&) = delete;
+
+ private:
+  struct Watch;
+  std::unique_ptr<Watch> watch_;
 };
 
 struct CheckResult {
