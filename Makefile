@@ -33,7 +33,7 @@ san: deps $(SAN)/build.ninja
 	cmake --build $(SAN) -j $(JOBS)
 
 main: release
-	$(REL)/tools/mbverify/mbverify diff --traces 20000 --movable-node both
+	$(REL)/tools/mbverify/mbverify diff --traces 20000 --movable-node both --out $(BUILD)/diff-findings
 
 test: san
 	cd $(SAN) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
