@@ -125,7 +125,9 @@ class Reader {
       text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
       lineno++;
       line_ = lineno;
-      if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+      // Every trailing CR goes: the writer never ends a line with one, so a
+      // verbatim value ending in CR could not round-trip.
+      while (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
       const std::string_view line = trim(raw);
       if (line.empty() || line.front() == '#') continue;
       // Verbatim directives (name, cmdline, expect-dmesg) keep trailing blanks.
