@@ -176,17 +176,19 @@ std::vector<CmdlineArg> split_cmdline(std::string_view text) {
   return out;
 }
 
-// __cmdline_find_option_bool (arch/x86/boot/cmdline.c), as the decompressor
-// runs it for "nokaslr". Unlike arch/x86/lib/cmdline.c, a mismatching byte
-// does not fall through to the skip state, so the blank ending a mismatched
-// word is swallowed: "nokas nokaslr" does not find nokaslr. The scan reads at
-// most 0x10000 bytes (a 16-byte-aligned boot_params.cmd_line_ptr).
-int cmdline_find_option_bool(std::string_view cmdline, std::string_view option) {
+namespace {
+
+// The word scanner both variants share. They differ in the scan limit and in
+// what happens to the byte that broke a match: the kernel proper re-examines
+// it in the skip state (a blank starts the next word), the decompressor does
+// not (the blank is swallowed).
+int find_option_bool(std::string_view cmdline, std::string_view option, std::size_t limit,
+                     bool recheck_mismatch) {
   auto blank = [](char c) { return static_cast<unsigned char>(c) <= ' '; };
   enum { WordStart, WordCmp, WordSkip } state = WordStart;
   std::size_t pos = 0, opt = 0;
   int wstart = 0;
-  while (pos < 0x10000) {
+  while (pos < limit) {
     const char c = pos < cmdline.size() ? cmdline[pos] : '\0';
     pos++;
     switch (state) {
@@ -200,13 +202,14 @@ int cmdline_find_option_bool(std::string_view cmdline, std::string_view option) 
       case WordCmp:
         if (opt == option.size()) {
           if (!c || blank(c)) return wstart;
-          state = WordSkip;
-        } else if (!c) {
-          return 0;
-        } else if (c != option[opt++]) {
-          state = WordSkip;
+          state = WordSkip;  // c is not blank: the skip state would ignore it too
+          break;
         }
-        break;
+        if (!c) return 0;
+        if (c == option[opt++]) break;
+        state = WordSkip;
+        if (!recheck_mismatch) break;
+        [[fallthrough]];
       case WordSkip:
         if (!c) return 0;
         if (blank(c)) state = WordStart;
@@ -216,42 +219,22 @@ int cmdline_find_option_bool(std::string_view cmdline, std::string_view option) 
   return 0;
 }
 
+}  // namespace
+
+// __cmdline_find_option_bool (arch/x86/boot/cmdline.c), as the decompressor
+// runs it for "nokaslr". Unlike arch/x86/lib/cmdline.c, a mismatching byte
+// does not fall through to the skip state, so the blank ending a mismatched
+// word is swallowed: "nokas nokaslr" does not find nokaslr. The scan reads at
+// most 0x10000 bytes (a 16-byte-aligned boot_params.cmd_line_ptr).
+int cmdline_find_option_bool(std::string_view cmdline, std::string_view option) {
+  return find_option_bool(cmdline, option, 0x10000, /*recheck_mismatch=*/false);
+}
+
 // __cmdline_find_option_bool (arch/x86/lib/cmdline.c), COMMAND_LINE_SIZE 2048:
 // the kernel proper's variant (early CPU options), where a mismatch falls
 // through to the skip state.
 int lib_cmdline_find_option_bool(std::string_view cmdline, std::string_view option) {
-  auto blank = [](char c) { return static_cast<unsigned char>(c) <= ' '; };
-  enum { WordStart, WordCmp, WordSkip } state = WordStart;
-  std::size_t pos = 0, opt = 0;
-  int wstart = 0;
-  while (pos < 2048) {
-    const char c = pos < cmdline.size() ? cmdline[pos] : '\0';
-    pos++;
-    switch (state) {
-      case WordStart:
-        if (!c) return 0;
-        if (blank(c)) break;
-        state = WordCmp;
-        opt = 0;
-        wstart = static_cast<int>(pos);
-        [[fallthrough]];
-      case WordCmp:
-        if (opt == option.size()) {
-          if (!c || blank(c)) return wstart;
-        } else if (!c) {
-          return 0;
-        } else if (c == option[opt++]) {
-          break;
-        }
-        state = WordSkip;
-        [[fallthrough]];
-      case WordSkip:
-        if (!c) return 0;
-        if (blank(c)) state = WordStart;
-        break;
-    }
-  }
-  return 0;
+  return find_option_bool(cmdline, option, 2048, /*recheck_mismatch=*/true);
 }
 
 namespace {
