@@ -17,6 +17,25 @@ std::vector<MemblockRegion> real_regions(const MemblockType& t) {
   return out;
 }
 
+namespace {
+
+// Sorted, disjoint, positive sizes, no wrap: what the relations assume of `before`.
+bool concrete_well_formed(const std::vector<MemblockRegion>& rs) {
+  for (std::size_t i = 0; i < rs.size(); ++i) {
+    if (rs[i].size == 0 || rs[i].base + rs[i].size < rs[i].base) return false;
+    if (i > 0 && rs[i - 1].base + rs[i - 1].size > rs[i].base) return false;
+  }
+  return true;
+}
+
+MemblockTypeId validated_type(const Op& op) {
+  if (op.kind == OpKind::Reserve || op.kind == OpKind::PhysFree) return MemblockTypeId::Reserved;
+  if (op.kind == OpKind::SetNode) return op.type;
+  return MemblockTypeId::Memory;
+}
+
+}  // namespace
+
 bool has_relation(OpKind k) {
   switch (k) {
     case OpKind::Add:
@@ -40,9 +59,7 @@ StepCheck validate_step(z3::context& c, const Op& op, const Memblock& before,
                         const Memblock& after, std::int64_t ret) {
   StepCheck out;
   if (!has_relation(op.kind)) return out;
-  MemblockTypeId tid = MemblockTypeId::Memory;
-  if (op.kind == OpKind::Reserve || op.kind == OpKind::PhysFree) tid = MemblockTypeId::Reserved;
-  if (op.kind == OpKind::SetNode) tid = op.type;
+  MemblockTypeId tid = validated_type(op);
   MemblockTypeId other = tid == MemblockTypeId::Memory ? MemblockTypeId::Reserved
                                                        : MemblockTypeId::Memory;
   if (real_regions(before.type(other)) != real_regions(after.type(other))) {
@@ -127,6 +144,43 @@ StepCheck validate_step(z3::context& c, const Op& op, const Memblock& before,
   }
   out.verdict = Verdict::Proved;
   return out;
+}
+
+TraceValidation validate_trace(z3::context& c, const Memblock& start,
+                               std::span<const Op> trace) {
+  TraceValidation out;
+  Memblock mb = start;
+  for (std::size_t i = 0; i < trace.size(); ++i) {
+    const Op& op = trace[i];
+    const Memblock before = mb;
+    const OpResult r = apply_op(mb, op);
+    ++out.steps_run;
+    const bool doubled = before.memory.max != mb.memory.max ||
+                         before.reserved.max != mb.reserved.max;
+    if (!has_relation(op.kind) || doubled || mb.kernel_bug != KernelBug::None ||
+        !concrete_well_formed(real_regions(before.type(validated_type(op))))) {
+      ++out.skipped;
+      continue;
+    }
+    StepCheck sc = validate_step(c, op, before, mb, r.value);
+    if (sc.verdict != Verdict::Proved) {
+      out.failed_step = i;
+      out.failed_ret = r.value;
+      out.failure = std::move(sc);
+      return out;
+    }
+    ++out.validated;
+  }
+  return out;
+}
+
+std::string describe(const TraceValidation& tv, std::span<const Op> trace) {
+  if (tv.ok())
+    return "validated " + std::to_string(tv.validated) + ", skipped " + std::to_string(tv.skipped);
+  const std::size_t i = *tv.failed_step;
+  return "step " + std::to_string(i) + " " + to_string(trace[i]) + " -> " +
+         std::to_string(tv.failed_ret) + ": " + std::string(verdict_name(tv.failure.verdict)) +
+         " (" + tv.failure.failed + ")";
 }
 
 }  // namespace mbv::proofs
