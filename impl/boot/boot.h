@@ -50,10 +50,12 @@ struct BootOptions {
   std::optional<std::string> policy;              // default: the scenario's
   std::optional<std::uint64_t> kaslr_random;      // physical KASLR random value
   std::optional<std::uint64_t> kernel_at;         // fixed physical _text
+  // kaslr_get_random_long("Memory") for kernel_randomize_memory (the direct
+  // map's virtual base). Unset: every region draws offset 0 (default bases).
+  std::optional<std::uint64_t> kaslr_random_memory;
   // Fast (interval counting) by default: PerPage walks every page-table page
-  // and is ~1000x slower on big machines. Note: h7's Fast walker currently
-  // misplaces one page where two top-down runs meet (tests/boot, DISABLED_
-  // test); allocation-disjointness reports it as a failure when it happens.
+  // and is ~1000x slower on big machines; both give identical results
+  // (tests/pgtable test_pgtable_boot_props, BootPipeline.FastWalkEqualsPerPage).
   WalkMode walk = WalkMode::Fast;
 };
 
