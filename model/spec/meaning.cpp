@@ -19,6 +19,7 @@ void push_normal(std::vector<Seg>& out, const Seg& s) {
 
 IntervalMap IntervalMap::of_regions(const std::vector<MemblockRegion>& regions) {
   IntervalMap m;
+  m.segs_.reserve(regions.size());
   for (const auto& r : regions) {
     if (r.size == 0) continue;  // the dummy (I5) covers nothing
     push_normal(m.segs_, Seg{r.base, r.base + r.size, Attr{r.nid, r.flags}});

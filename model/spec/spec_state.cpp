@@ -177,6 +177,7 @@ SpecState SpecState::of(const Memblock& mb) {
 
 std::vector<MemblockRegion> SpecState::memory_regions() const {
   std::vector<MemblockRegion> out;
+  out.reserve(meaning.memory.segs().size() + memory_cuts.size());
   auto cut = memory_cuts.begin();
   for (const auto& seg : meaning.memory.segs()) {
     phys_addr_t b = seg.start;
@@ -199,13 +200,13 @@ bool skip_memory(const Attr& m, int nid, std::uint32_t flags, bool movable_node)
   return false;
 }
 
-std::vector<PhysRange> free_ranges(const SpecState& s, int nid, std::uint32_t flags) {
-  if (nid == MAX_NUMNODES) nid = NUMA_NO_NODE;  // __next_mem_range treats it as "any"
-  std::vector<PhysRange> out;
+std::vector<FreePiece> free_pieces(const SpecState& s, const std::vector<MemblockRegion>& regions) {
+  std::vector<FreePiece> out;
   const auto& res = s.meaning.reserved.segs();
+  out.reserve(regions.size() + res.size() + 1);
   std::size_t first = 0;  // first reserved segment ending above the region (sweep)
-  for (const auto& reg : s.memory_regions()) {
-    if (skip_memory(Attr{reg.nid, reg.flags}, nid, flags, s.config.movable_node)) continue;
+  for (const auto& reg : regions) {
+    const Attr attr{reg.nid, reg.flags};
     // The gaps between consecutive reserved regions, clipped to the region.
     // Where two reserved regions touch strictly inside the region the walk
     // reports an empty range [p, p) (map 3.2; it matters for size-0 finds).
@@ -217,14 +218,22 @@ std::vector<PhysRange> free_ranges(const SpecState& s, int nid, std::uint32_t fl
       const Seg& rs = res[i];
       if (rs.start >= reg.end()) break;
       if (rs.start > cur)
-        out.push_back({cur, rs.start});
+        out.push_back({cur, rs.start, attr});
       else if (prev_end && *prev_end == rs.start && rs.start > reg.base)
-        out.push_back({rs.start, rs.start});
+        out.push_back({rs.start, rs.start, attr});
       cur = std::max(cur, rs.end);
       prev_end = rs.end;
     }
-    if (cur < reg.end()) out.push_back({cur, reg.end()});
+    if (cur < reg.end()) out.push_back({cur, reg.end(), attr});
   }
+  return out;
+}
+
+std::vector<PhysRange> free_ranges(const SpecState& s, int nid, std::uint32_t flags) {
+  if (nid == MAX_NUMNODES) nid = NUMA_NO_NODE;  // __next_mem_range treats it as "any"
+  std::vector<PhysRange> out;
+  for (const FreePiece& p : free_pieces(s, s.memory_regions()))
+    if (!skip_memory(p.region, nid, flags, s.config.movable_node)) out.push_back({p.start, p.end});
   return out;
 }
 

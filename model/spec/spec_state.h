@@ -77,6 +77,16 @@ bool skip_memory(const Attr& m, int nid, std::uint32_t flags, bool movable_node)
 // the maximal free ranges of single memory regions, ascending.
 std::vector<PhysRange> free_ranges(const SpecState& s, int nid, std::uint32_t flags);
 
+// The free ranges of every memory region, ascending, each with its region's
+// attributes and no skip rule applied: the free walk for any (nid, flags) is
+// the subsequence whose region passes skip_memory, so one pass serves every
+// walk. `regions` is s.memory_regions().
+struct FreePiece {
+  phys_addr_t start = 0, end = 0;
+  Attr region;
+};
+std::vector<FreePiece> free_pieces(const SpecState& s, const std::vector<MemblockRegion>& regions);
+
 // memblock_find_in_range_node (mm/memblock.c) over the meaning: the highest
 // (top-down) or lowest (bottom-up) aligned block inside one free range and the
 // pumped window; 0 when none fits.

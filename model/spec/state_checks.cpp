@@ -126,8 +126,73 @@ Check check_type_shape(const MemblockType& t, bool is_memory, const StateExcepti
   return std::nullopt;
 }
 
-Check check_iterators(const Memblock& mb) {
-  const SpecState s = SpecState::of(mb);
+namespace {
+
+// One free walk judged law by law, naming the first law it breaks (the slow
+// path: it runs only once the fast comparison below has seen a mismatch).
+Check explain_free_walk(const Memblock& mb, const SpecState& s, int nid, std::uint32_t flags,
+                        std::size_t bound) {
+  const std::string call = "(nid " + std::to_string(nid) + ", flags " + fmt_hex(flags) + ")";
+  const auto fwd = mb.free_mem_ranges(nid, flags);
+  auto rev = mb.free_mem_ranges_reverse(nid, flags);
+  if (fwd.size() > bound)
+    return violation("iterators: terminate", "for_each_free_mem_range" + call + " gave " +
+                                                 std::to_string(fwd.size()) + " ranges, more than cnt bound " +
+                                                 std::to_string(bound));
+  for (std::size_t i = 0; i < fwd.size(); ++i) {
+    if (fwd[i].start > fwd[i].end)
+      return violation("iterators: well-formed", "for_each_free_mem_range" + call + " gave " + show_ranges(fwd));
+    if (i && fwd[i - 1].end > fwd[i].start)
+      return violation("iterators: disjoint and monotone",
+                       "for_each_free_mem_range" + call + " gave " + show_ranges(fwd));
+  }
+  std::reverse(rev.begin(), rev.end());
+  if (rev != fwd)
+    return violation("iterators: reverse = reversed forward",
+                     "for_each_free_mem_range" + call + " gave " + show_ranges(fwd) +
+                         " but the reverse walk, reversed, gave " + show_ranges(rev));
+  std::vector<MemRange> want;
+  const int want_nid = nid == MAX_NUMNODES ? NUMA_NO_NODE : nid;
+  for (const auto& fr : free_ranges(s, want_nid, flags))
+    want.push_back({fr.start, fr.end, s.meaning.memory.at(fr.start)->nid});
+  if (fwd != want)
+    return violation("iterators: free = memory - reserved",
+                     "for_each_free_mem_range" + call + " gave " + show_ranges(fwd) +
+                         " but memory minus reserved (skip rules applied) is " + show_ranges(want));
+  return std::nullopt;
+}
+
+// The fast path of one free walk: forward equals the meaning's free pieces
+// that pass the skip rules (which implies bounded, well-formed, disjoint and
+// ascending, each also checked on the fly), reverse equals forward backwards.
+// One list of pieces serves every walk; false on the first mismatch.
+bool free_walk_matches(const Memblock& mb, const SpecState& s, const std::vector<FreePiece>& pieces, int nid,
+                       std::uint32_t flags, std::size_t bound) {
+  const int want_nid = nid == MAX_NUMNODES ? NUMA_NO_NODE : nid;
+  const auto fwd = mb.free_mem_ranges(nid, flags);
+  if (fwd.size() > bound) return false;
+  std::size_t k = 0;
+  for (const FreePiece& p : pieces) {
+    if (skip_memory(p.region, want_nid, flags, s.config.movable_node)) continue;
+    if (k == fwd.size()) return false;
+    const MemRange& f = fwd[k];
+    if (f.start > f.end || (k && fwd[k - 1].end > f.start)) return false;
+    if (!(f == MemRange{p.start, p.end, p.region.nid})) return false;
+    ++k;
+  }
+  if (k != fwd.size()) return false;
+  const auto rev = mb.free_mem_ranges_reverse(nid, flags);
+  if (rev.size() != fwd.size()) return false;
+  for (std::size_t i = 0; i < rev.size(); ++i)
+    if (!(rev[i] == fwd[fwd.size() - 1 - i])) return false;
+  return true;
+}
+
+}  // namespace
+
+Check check_iterators(const Memblock& mb) { return check_iterators(mb, SpecState::of(mb)); }
+
+Check check_iterators(const Memblock& mb, const SpecState& s) {
   const auto regions = s.memory_regions();
   const std::size_t bound = mb.memory.cnt() + mb.reserved.cnt() + 1;
 
@@ -146,35 +211,13 @@ Check check_iterators(const Memblock& mb) {
       break;
     }
 
+  const std::vector<FreePiece> pieces = free_pieces(s, regions);
   for (const auto& [nid, flags] : walks) {
-    const std::string call = "(nid " + std::to_string(nid) + ", flags " + fmt_hex(flags) + ")";
-    const auto fwd = mb.free_mem_ranges(nid, flags);
-    auto rev = mb.free_mem_ranges_reverse(nid, flags);
-    if (fwd.size() > bound)
-      return violation("iterators: terminate", "for_each_free_mem_range" + call + " gave " +
-                                                   std::to_string(fwd.size()) +
-                                                   " ranges, more than cnt bound " + std::to_string(bound));
-    for (std::size_t i = 0; i < fwd.size(); ++i) {
-      if (fwd[i].start > fwd[i].end)
-        return violation("iterators: well-formed",
-                         "for_each_free_mem_range" + call + " gave " + show_ranges(fwd));
-      if (i && fwd[i - 1].end > fwd[i].start)
-        return violation("iterators: disjoint and monotone",
-                         "for_each_free_mem_range" + call + " gave " + show_ranges(fwd));
-    }
-    std::reverse(rev.begin(), rev.end());
-    if (rev != fwd)
-      return violation("iterators: reverse = reversed forward",
-                       "for_each_free_mem_range" + call + " gave " + show_ranges(fwd) +
-                           " but the reverse walk, reversed, gave " + show_ranges(rev));
-    std::vector<MemRange> want;
-    const int want_nid = nid == MAX_NUMNODES ? NUMA_NO_NODE : nid;
-    for (const auto& fr : free_ranges(s, want_nid, flags))
-      want.push_back({fr.start, fr.end, s.meaning.memory.at(fr.start)->nid});
-    if (fwd != want)
-      return violation("iterators: free = memory - reserved",
-                       "for_each_free_mem_range" + call + " gave " + show_ranges(fwd) +
-                           " but memory minus reserved (skip rules applied) is " + show_ranges(want));
+    if (free_walk_matches(mb, s, pieces, nid, flags, bound)) continue;
+    if (auto v = explain_free_walk(mb, s, nid, flags, bound)) return v;
+    return violation("iterators: free = memory - reserved",
+                     "for_each_free_mem_range(nid " + std::to_string(nid) + ", flags " + fmt_hex(flags) +
+                         ") differs from memory minus reserved");
   }
 
   // for_each_mem_range: memory with HOTPLUG|DRIVER_MANAGED, so NOMAP is left out;
@@ -210,9 +253,29 @@ Check check_iterators(const Memblock& mb) {
   return std::nullopt;
 }
 
-Check check_state(const Memblock& mb, const StateExceptions& ex) {
-  if (auto v = check_type_shape(mb.memory, true, ex)) return v;
-  if (auto v = check_type_shape(mb.reserved, false, ex)) return v;
+std::optional<std::string> trim_wrap_gap(const Memblock& mb) {
+  const auto& rs = mb.memory.regions;
+  for (std::size_t i = 1; i < rs.size(); ++i)
+    if (rs[i].base == 0 && rs[i].size)
+      return "memory[" + std::to_string(i) + "] is " + fmt_range(0, rs[i].end()) +
+             " out of order: memblock_trim_memory rounded a base near PHYS_ADDR_MAX up past it to 0 "
+             "(kernel gap 1, docs/spec.md); the state is outside the spec";
+  return std::nullopt;
+}
+
+Check check_state(const Memblock& mb, const StateExceptions& ex, std::string* gap_note) {
+  auto v = check_type_shape(mb.memory, true, ex);
+  if (!v) v = check_type_shape(mb.reserved, false, ex);
+  if (v) {
+    if (auto gap = trim_wrap_gap(mb)) {
+      if (gap_note) {
+        *gap_note = *gap;
+        return std::nullopt;
+      }
+      return violation("kernel gap 1: memblock_trim_memory wrapped", *gap + " (" + v->to_string() + ")");
+    }
+    return v;
+  }
   return check_iterators(mb);
 }
 

@@ -85,8 +85,7 @@ bool room_needed(const Memblock& mb, const SpecState& s, const Need& n) {
 std::string where_msg(const Op& op) { return to_string(op) + ": "; }
 
 // Compares an expected SpecState with the after state, naming what differs.
-Check compare_states(const SpecState& want, const Memblock& after, const Op& op) {
-  const SpecState got = SpecState::of(after);
+Check compare_states(const SpecState& want, const SpecState& got, const Op& op) {
   if (auto d = first_difference(want.meaning.memory, got.meaning.memory))
     return violation("meaning (memory)", where_msg(op) + *d);
   if (auto d = first_difference(want.meaning.reserved, got.meaning.reserved))
@@ -141,11 +140,11 @@ Check apply_doubling(const Memblock& before, const Memblock& after, const Op& op
   for (T t : doubled) {
     const MemblockType& ta = after.type(t);
     const PhysRange a{ta.array_phys, ta.array_phys + array_bytes(ta.max)};
-    const std::string what = where_msg(op) + "new " + tname(t) + " array " + fmt_range(a.start, a.end);
+    const auto what = [&] { return where_msg(op) + "new " + tname(t) + " array " + fmt_range(a.start, a.end); };
     if (a.start < PAGE_SIZE || a.start % PAGE_SIZE || a.end < a.start)
-      return violation("doubling: placement", what + " is not a page-aligned block above page 0");
+      return violation("doubling: placement", what() + " is not a page-aligned block above page 0");
     if (!adj.meaning.memory.covers(a.start, a.end) || adj.meaning.reserved.intersects(a.start, a.end))
-      return violation("doubling: placement", what + " was not free memory");
+      return violation("doubling: placement", what() + " was not free memory");
     for (const auto& p : placed)
       if (p.intersects(a)) {
         // Kernel gap 3 (docs/spec.md): freeing the old memory array isolates
@@ -158,7 +157,7 @@ Check apply_doubling(const Memblock& before, const Memblock& after, const Op& op
                  " (reserved doubled while the old memory array was freed; docs/spec.md, kernel gaps)";
           return std::nullopt;
         }
-        return violation("doubling: placement", what + " overlaps the other new array");
+        return violation("doubling: placement", what() + " overlaps the other new array");
       }
     placed.push_back(a);
   }
@@ -170,12 +169,13 @@ Check apply_doubling(const Memblock& before, const Memblock& after, const Op& op
 }
 
 // Extremality of a single doubling of `t` for the op's avoid range.
-Check check_double_place(const Memblock& before, const Memblock& after, T t, PhysRange avoid, const Op& op) {
+Check check_double_place(const Memblock& before, const SpecState& sb, const Memblock& after, T t, PhysRange avoid,
+                         const Op& op) {
   const MemblockType& tb = before.type(t);
   const MemblockType& ta = after.type(t);
   if (ta.max != 2 * tb.max) return std::nullopt;  // several doublings in one op: placement checked above only
   const phys_addr_t want =
-      spec_double_array_place(SpecState::of(before), t, tb.max, avoid.start, avoid.size());
+      spec_double_array_place(sb, t, tb.max, avoid.start, avoid.size());
   if (want != ta.array_phys)
     return violation("doubling: extremality", where_msg(op) + "new " + tname(t) + " array at " +
                                                   fmt_hex(ta.array_phys) +
@@ -192,20 +192,61 @@ bool can_reserve_in(const Memblock& mb, const SpecState& s, phys_addr_t base, ph
   return mb.can_resize && spec_double_array_place(s, T::Reserved, mb.reserved.max, r.start, r.size()) != 0;
 }
 
-Check check_alloc(const Memblock& before, const Op& op, OpResult result, const Memblock& after, SpecState adj,
-                  const std::vector<T>& doubled) {
-  if (auto v = check_alloc_soundness(before, op, result, after)) return v;
+// check_alloc_soundness with both meanings built.
+Check alloc_soundness(const Memblock& before, const SpecState& s, const Op& op, OpResult result,
+                      const SpecState& sa) {
+  const phys_addr_t r = static_cast<phys_addr_t>(result.value);
+  const phys_addr_t size = op.a;
+  if (!is_alloc(op.kind) || r == 0 || size == 0) return std::nullopt;  // size 0: 11.2#13
+  // Built only when a check fails (this runs on every allocation step).
+  const auto blk = [&] { return where_msg(op) + "block " + fmt_range(r, r + size); };
+  if (r + size < r) return violation("alloc: soundness (no wrap)", blk() + " wraps the address space");
+  phys_addr_t align = 0;
+  const auto attempts = alloc_attempts(s, op, &align);
+  if (std::has_single_bit(align) && r % align)
+    return violation("alloc: soundness (aligned)", blk() + " is not " + fmt_hex(align) + "-aligned");
+  if (s.meaning.reserved.intersects(r, r + size))
+    return violation("alloc: soundness (free before)", blk() + " was already reserved");
+  if (!sa.meaning.reserved.covers(r, r + size))
+    return violation("alloc: soundness (reserved after)", blk() + " is not reserved afterwards");
+  const MemblockRegion* home = nullptr;
+  const auto regions = s.memory_regions();
+  for (const auto& reg : regions)
+    if (reg.base <= r && r + size <= reg.end()) home = &reg;
+  if (!home)
+    return violation("alloc: soundness (one memory region)", blk() + " is not inside one memory region");
+  if (before.movable_node && (home->flags & MEMBLOCK_HOTPLUG))
+    return violation("alloc: hotplug avoidance",
+                     blk() + " lies in a HOTPLUG region under movable_node (11.1#10)");
+  for (const Attempt& at : attempts) {
+    phys_addr_t end = at.end;
+    if (end == MEMBLOCK_ALLOC_ACCESSIBLE || end == MEMBLOCK_ALLOC_NOLEAKTRACE) end = before.current_limit;
+    const phys_addr_t start = std::max<phys_addr_t>(at.start, PAGE_SIZE);
+    if (r >= start && r + size <= end &&
+        !skip_memory(Attr{home->nid, home->flags}, at.nid, at.flags, before.movable_node))
+      return std::nullopt;
+  }
+  return violation("alloc: soundness (bounds and skip rules)",
+                   blk() +
+                       " is in no attempt's window [max(start, PAGE_SIZE), pumped end) within a region "
+                       "that attempt accepts (region nid " +
+                       std::to_string(home->nid) + ", flags " + fmt_hex(home->flags) + ")");
+}
+
+Check check_alloc(const Memblock& before, const SpecState& sb, const Op& op, OpResult result,
+                  const Memblock& after, const SpecState& sa, SpecState adj, const std::vector<T>& doubled) {
+  if (auto v = alloc_soundness(before, sb, op, result, sa)) return v;
   const phys_addr_t r = static_cast<phys_addr_t>(result.value);
   if (std::find(doubled.begin(), doubled.end(), T::Memory) != doubled.end())
     return violation("doubling", where_msg(op) + "an allocation doubled the memory array");
   if (!doubled.empty()) {
     if (r == 0 || op.a == 0 || before.reserved.cnt() + 1 <= before.reserved.max)
       return violation("doubling", where_msg(op) + "reserved doubled although the reservation had room");
-    if (auto v = check_double_place(before, after, T::Reserved, {r, r + op.a}, op)) return v;
+    if (auto v = check_double_place(before, sb, after, T::Reserved, {r, r + op.a}, op)) return v;
   }
   // Extremality and fallback order: the spec's own search over the meaning.
-  SpecState pre = SpecState::of(before);
-  const SpecState s0 = pre;
+  SpecState pre = sb;
+  const SpecState& s0 = sb;
   const SpecOutcome want =
       spec_apply(pre, op, [&](phys_addr_t b, phys_addr_t sz) { return can_reserve_in(before, s0, b, sz); });
   if (want.result != result) {
@@ -226,12 +267,12 @@ Check check_alloc(const Memblock& before, const Op& op, OpResult result, const M
                      detail);
   }
   if (r) spec_apply(adj, Op{OpKind::Reserve, r, op.a});  // size 0 reserves nothing (11.2#13)
-  return compare_states(adj, after, op);
+  return compare_states(adj, sa, op);
 }
 
 // Cap / mem_limit_remove_map / enforce_memory_limit: several isolations, any
 // of which may fail for lack of room without a return value (map 2.10).
-Check check_limit_op(const Memblock& before, const Op& op, const Memblock& after, SpecState adj,
+Check check_limit_op(const Memblock& before, const Op& op, const SpecState& sa, SpecState adj,
                      const std::vector<T>& doubled, std::string* gap_note) {
   for (T t : doubled)
     if (before.type(t).cnt() + 2 <= before.type(t).max &&
@@ -244,16 +285,15 @@ Check check_limit_op(const Memblock& before, const Op& op, const Memblock& after
     if (gap_note) *gap_note = *out.kernel_gap;
     return std::nullopt;
   }
-  auto v = compare_states(adj, after, op);
+  auto v = compare_states(adj, sa, op);
   if (!v) return std::nullopt;
   const bool tight =
       before.memory.cnt() + 2 > before.memory.max || before.reserved.cnt() + 2 > before.reserved.max;
   if (!tight) return v;
   // A full array: each type may instead be left as it was (a failed,
   // silent isolation); anything else is still a violation.
-  const SpecState got = SpecState::of(after);
   for (T t : {T::Memory, T::Reserved})
-    if (got.meaning.type(t) != adj.meaning.type(t) && got.meaning.type(t) != unchanged.meaning.type(t))
+    if (sa.meaning.type(t) != adj.meaning.type(t) && sa.meaning.type(t) != unchanged.meaning.type(t))
       return v;
   return std::nullopt;
 }
@@ -261,42 +301,8 @@ Check check_limit_op(const Memblock& before, const Op& op, const Memblock& after
 }  // namespace
 
 Check check_alloc_soundness(const Memblock& before, const Op& op, OpResult result, const Memblock& after) {
-  const phys_addr_t r = static_cast<phys_addr_t>(result.value);
-  const phys_addr_t size = op.a;
-  if (!is_alloc(op.kind) || r == 0 || size == 0) return std::nullopt;  // size 0: 11.2#13
-  const std::string blk = where_msg(op) + "block " + fmt_range(r, r + size);
-  if (r + size < r) return violation("alloc: soundness (no wrap)", blk + " wraps the address space");
-  const SpecState s = SpecState::of(before);
-  phys_addr_t align = 0;
-  const auto attempts = alloc_attempts(s, op, &align);
-  if (std::has_single_bit(align) && r % align)
-    return violation("alloc: soundness (aligned)", blk + " is not " + fmt_hex(align) + "-aligned");
-  if (s.meaning.reserved.intersects(r, r + size))
-    return violation("alloc: soundness (free before)", blk + " was already reserved");
-  if (!SpecState::of(after).meaning.reserved.covers(r, r + size))
-    return violation("alloc: soundness (reserved after)", blk + " is not reserved afterwards");
-  const MemblockRegion* home = nullptr;
-  const auto regions = s.memory_regions();
-  for (const auto& reg : regions)
-    if (reg.base <= r && r + size <= reg.end()) home = &reg;
-  if (!home)
-    return violation("alloc: soundness (one memory region)", blk + " is not inside one memory region");
-  if (before.movable_node && (home->flags & MEMBLOCK_HOTPLUG))
-    return violation("alloc: hotplug avoidance",
-                     blk + " lies in a HOTPLUG region under movable_node (11.1#10)");
-  for (const Attempt& at : attempts) {
-    phys_addr_t end = at.end;
-    if (end == MEMBLOCK_ALLOC_ACCESSIBLE || end == MEMBLOCK_ALLOC_NOLEAKTRACE) end = before.current_limit;
-    const phys_addr_t start = std::max<phys_addr_t>(at.start, PAGE_SIZE);
-    if (r >= start && r + size <= end &&
-        !skip_memory(Attr{home->nid, home->flags}, at.nid, at.flags, before.movable_node))
-      return std::nullopt;
-  }
-  return violation("alloc: soundness (bounds and skip rules)",
-                   blk +
-                       " is in no attempt's window [max(start, PAGE_SIZE), pumped end) within a region "
-                       "that attempt accepts (region nid " +
-                       std::to_string(home->nid) + ", flags " + fmt_hex(home->flags) + ")");
+  if (!is_alloc(op.kind) || result.value == 0 || op.a == 0) return std::nullopt;
+  return alloc_soundness(before, SpecState::of(before), op, result, SpecState::of(after));
 }
 
 Check check_isolate(const Memblock& before, MemblockTypeId t, phys_addr_t base, phys_addr_t size, int ret,
@@ -361,10 +367,21 @@ Check check_merge(const Memblock& before, MemblockTypeId t, const Memblock& afte
 
 Check check_step(const Memblock& before, const Op& op, OpResult result, const Memblock& after,
                  std::string* gap_note, const StepOptions& options) {
-  if (auto v = check_type_shape(before.memory, true, kRelational))
-    return violation("before: " + v->property, v->message);
-  if (auto v = check_type_shape(before.reserved, false, kRelational))
-    return violation("before: " + v->property, v->message);
+  if (!options.before_checked) {
+    auto v = check_type_shape(before.memory, true, kRelational);
+    if (!v) v = check_type_shape(before.reserved, false, kRelational);
+    // A caller that skipped steps can hand over a state an earlier trim put
+    // outside the spec (kernel gap 1): that is the gap, not a violation.
+    if (v)
+      if (auto gap = trim_wrap_gap(before)) {
+        if (gap_note) {
+          *gap_note = "the state before " + to_string(op) + " is outside the spec: " + *gap;
+          return std::nullopt;
+        }
+        return violation("before: kernel gap 1: memblock_trim_memory wrapped", *gap + " (" + v->to_string() + ")");
+      }
+    if (v) return violation("before: " + v->property, v->message);
+  }
 
   if (before.kernel_bug != KernelBug::None)
     return violation("before: kernel alive", "the state before already hit a kernel BUG");
@@ -384,9 +401,12 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
     return std::nullopt;
   }
 
+  // Both meanings, built once per step and shared by every check below.
+  const SpecState sb = SpecState::of(before);
+
   // Steps that hit a documented kernel gap are not predicted (docs/spec.md).
   if (op.kind == OpKind::TrimMemory) {
-    SpecState probe = SpecState::of(before);
+    SpecState probe = sb;
     if (auto gap = spec_apply(probe, op).kernel_gap) {
       if (gap_note) *gap_note = *gap;
       return std::nullopt;
@@ -397,12 +417,15 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
     return violation(v->property, where_msg(op) + v->message);
   if (auto v = check_type_shape(after.reserved, false, kRelational))
     return violation(v->property, where_msg(op) + v->message);
-  if (options.iterators)
-    if (auto v = check_iterators(after)) return violation(v->property, where_msg(op) + v->message);
+  const SpecState sa = SpecState::of(after);
+  // The laws are a function of the state: a step that left a fully checked
+  // state exactly as it was cannot break them.
+  if (options.iterators && !(options.before_checked && before == after))
+    if (auto v = check_iterators(after, sa)) return violation(v->property, where_msg(op) + v->message);
 
   if (is_query(op.kind)) {
     if (!(before == after)) return violation("queries change nothing", where_msg(op) + "the state changed");
-    SpecState s = SpecState::of(before);
+    SpecState s = sb;
     const SpecOutcome want = spec_apply(s, op);
     if (want.result != result)
       return violation("queries answer per the meaning",
@@ -411,7 +434,7 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
     return std::nullopt;
   }
 
-  SpecState adj = SpecState::of(before);
+  SpecState adj = sb;
   std::vector<T> doubled;
   std::string gap;
   if (auto v = apply_doubling(before, after, op, adj, doubled, &gap)) return v;
@@ -436,10 +459,10 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
   }
 
   const Need need = need_of(before, op);
-  if (is_alloc(op.kind)) return check_alloc(before, op, result, after, adj, doubled);
-  if (need.room == Room::Special) return check_limit_op(before, op, after, adj, doubled, gap_note);
+  if (is_alloc(op.kind)) return check_alloc(before, sb, op, result, after, sa, adj, doubled);
+  if (need.room == Room::Special) return check_limit_op(before, op, sa, adj, doubled, gap_note);
 
-  const SpecState s0 = SpecState::of(before);
+  const SpecState& s0 = sb;
   const bool needed = room_needed(before, s0, need);
   if (!needed && !doubled.empty())
     return violation("doubling", where_msg(op) + "an array doubled although the operation had room");
@@ -470,20 +493,30 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
                          where_msg(op) + "returned -ENOMEM and changed the state");
       return std::nullopt;
     }
-    // Doubled, and still failed: memblock_add_range keeps doubling while
-    // cnt + nr_new > max, with nr_new counted once before the first doubling
-    // but cnt re-read after each one; a doubling of reserved reserves its own
-    // new array (and frees the old one), which can change cnt. The failed
-    // doubling changes nothing, so `after` is the state the loop last tested:
-    // its count plus the pieces still to insert must exceed its max.
+    // Doubled, and still failed (map 1.3; mm/memblock.c memblock_add_range
+    // and memblock_double_array). The counting pass fixes nr_new, the pieces
+    // the range needs, once; then the add doubles while cnt + nr_new > max,
+    // re-reading cnt after each doubling: a doubling of reserved frees the
+    // old array and reserves the new one, so cnt can grow by one and force
+    // another doubling even though nr_new did not change. Each doubling
+    // either succeeds or fails before touching anything (it fails only when
+    // memblock_find_in_range has no room for the new array), so `after` is
+    // the state the failing doubling saw. Hence -ENOMEM after doubling means
+    // exactly: an add whose count still did not fit in `after`, and no room
+    // in `after` for an array twice its max.
     const MemblockType& ta = after.type(need.type);
-    if (!(need.room == Room::AddRange && ta.cnt() + new_pieces(s0, need.type, need.range) > ta.max))
+    const std::size_t nr_new = new_pieces(s0, need.type, need.range);
+    if (!(need.room == Room::AddRange && ta.cnt() + nr_new > ta.max))
       return violation("capacity: -ENOMEM only when full",
                        where_msg(op) + "doubled and still returned -ENOMEM, but " + tname(need.type) +
-                           " cnt " + std::to_string(ta.cnt()) + " + " +
-                           std::to_string(new_pieces(s0, need.type, need.range)) + " new fits in " +
+                           " cnt " + std::to_string(ta.cnt()) + " + " + std::to_string(nr_new) + " new fits in " +
                            std::to_string(ta.max));
-    return compare_states(adj, after, op);
+    if (const phys_addr_t place =
+            spec_double_array_place(sa, need.type, ta.max, need.range.start, need.range.size()))
+      return violation("capacity: -ENOMEM only when doubling fails",
+                       where_msg(op) + "doubled " + tname(need.type) + " to " + std::to_string(ta.max) +
+                           " and returned -ENOMEM, but the next doubling could go at " + fmt_hex(place));
+    return compare_states(adj, sa, op);
   }
 
   if (needed) {
@@ -496,7 +529,7 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
     if (doubled.empty())
       return violation("capacity", where_msg(op) + "needed room in " + tname(need.type) + " but returned " +
                                        std::to_string(result.value) + " without doubling");
-    if (auto v = check_double_place(before, after, need.type, need.range, op)) return v;
+    if (auto v = check_double_place(before, sb, after, need.type, need.range, op)) return v;
   }
 
   const SpecOutcome want = spec_apply(adj, op);
@@ -507,7 +540,7 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
   if (want.result != result)
     return violation("result", where_msg(op) + "returned " + std::to_string(result.value) +
                                    ", the spec says " + std::to_string(want.result.value));
-  return compare_states(adj, after, op);
+  return compare_states(adj, sa, op);
 }
 
 }  // namespace mbv::spec

@@ -34,6 +34,11 @@ struct StepOptions {
   // The iterator laws of the after state (check_iterators). They depend on
   // the state only; a fuzzer may check them less often to run faster.
   bool iterators = true;
+  // The caller already checked `before` as the `after` of its previous step
+  // (shape and iterator laws: a trace checked step by step from an empty
+  // memblock), so its shape is not checked again, nor the laws of an after
+  // state equal to it.
+  bool before_checked = false;
 };
 
 // Every relation for one step. `gap_note`, when given, receives the reason

@@ -80,5 +80,93 @@ TEST(SpecKernelGaps, cap_with_wrapping_end) {
   EXPECT_NE(gap.find("wraps"), std::string::npos) << gap;
 }
 
+// The state a wrapping trim leaves (kernel gap 1): memory holds regions based
+// at 0 after higher ones. Judged on its own it is the gap, reported as such.
+Memblock trim_wrapped_state() {
+  Memblock mb;
+  mb.add(SZ_1M, SZ_1M);
+  mb.add(0xfffffffffffff100, 0x100);
+  mb.add(0xfffffffffffff400, 0x100);
+  mb.trim_memory(SZ_4K);
+  return mb;
+}
+
+TEST(SpecKernelGaps, trim_wrap_state_is_the_gap_not_I1) {
+  const Memblock mb = trim_wrapped_state();
+  ASSERT_EQ(mb.memory.cnt(), 3u);
+  ASSERT_EQ(mb.memory.regions[1].base, 0u);
+  ASSERT_EQ(mb.memory.regions[2].base, 0u);
+  std::string gap;
+  EXPECT_FALSE(check_state(mb, {}, &gap).has_value());
+  EXPECT_NE(gap.find("kernel gap 1"), std::string::npos) << gap;
+  EXPECT_NE(gap.find("memory[1]"), std::string::npos) << gap;
+  // Without a place for the note the state is still not passed silently.
+  const auto v = check_state(mb);
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->property, "kernel gap 1: memblock_trim_memory wrapped");
+  // A step from that state (a caller that skipped the trim step) ends with
+  // the gap note, as the trim step itself does.
+  Memblock after = mb;
+  const Op q{OpKind::IsRegionReserved, SZ_1M, SZ_4K};
+  const OpResult r = apply_op(after, q);
+  gap.clear();
+  EXPECT_FALSE(check_step(mb, q, r, after, &gap).has_value());
+  EXPECT_NE(gap.find("outside the spec"), std::string::npos) << gap;
+  EXPECT_EQ(check_step(mb, q, r, after)->property, "before: kernel gap 1: memblock_trim_memory wrapped");
+}
+
+TEST(SpecKernelGaps, trim_wrap_classification_keeps_other_breakage) {
+  // Unsorted without a region at 0: still I1, not the gap.
+  Memblock swapped;
+  swapped.add(SZ_1M, SZ_1M);
+  swapped.add(SZ_16M, SZ_1M);
+  std::swap(swapped.memory.regions[0], swapped.memory.regions[1]);
+  EXPECT_EQ(check_state(swapped)->property, "I1 sorted");
+  std::string gap;
+  EXPECT_EQ(check_state(swapped, {}, &gap)->property, "I1 sorted");
+  EXPECT_EQ(gap, "");
+  // A checked step whose after state has a region at 0 out of order is a
+  // model violation: only a trim may do that, and its step is the gap.
+  Memblock before;
+  before.add(SZ_1M, SZ_1M);
+  Memblock after = before;
+  const Op add{OpKind::Add, 0, SZ_4K};
+  const OpResult r = apply_op(after, add);
+  ASSERT_EQ(after.memory.cnt(), 2u);
+  std::swap(after.memory.regions[0], after.memory.regions[1]);
+  EXPECT_EQ(check_step(before, add, r, after, &gap)->property, "I1 sorted");
+  EXPECT_EQ(gap, "");
+}
+
+// corpus/regressions/diff-0003: the memblock_ops_diff finding. Checked step
+// by step, the trim is the gap and ends the trace; checked as DiffCheck
+// does (first steps and the last only), the last step reports the gap too.
+TEST(SpecRegressions, trim_wrap_state_after_unchecked_steps) {
+  const std::string path =
+      std::string(MBV_SOURCE_DIR) + "/corpus/regressions/diff-0003-trim-wrap-state-after-unchecked-steps.trace";
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto trace = parse_trace(text.str(), path);
+  ASSERT_TRUE(trace.ok()) << trace.error().to_string();
+  ASSERT_EQ(trace->size(), 69u);
+  for (const bool every_step : {true, false}) {
+    Memblock mb;
+    std::string gap;
+    std::size_t steps = 0;
+    for (std::size_t i = 0; i < trace->size(); ++i) {
+      const Memblock before = mb;
+      const OpResult r = apply_op(mb, (*trace)[i]);
+      ++steps;
+      if (!every_step && i >= 64 && i + 1 != trace->size()) continue;
+      const auto v = check_step(before, (*trace)[i], r, mb, &gap);
+      ASSERT_FALSE(v.has_value()) << "step " << i << ": " << v->to_string();
+      if (!gap.empty()) break;
+    }
+    EXPECT_EQ(steps, every_step ? 68u : 69u);
+    EXPECT_NE(gap.find("kernel gap"), std::string::npos) << gap;
+  }
+}
+
 }  // namespace
 }  // namespace mbv::spec

@@ -307,6 +307,73 @@ TEST(SpecStep, enomem_after_doubling_only_when_a_second_doubling_is_needed) {
   EXPECT_EQ(prop(check(bad)), "capacity: -ENOMEM only when full");
 }
 
+TEST(SpecStep, enomem_after_doubling_only_when_the_next_doubling_finds_no_room) {
+  // The real step: 8 KiB of memory at 1M, reserved full; covering all 128
+  // reservations doubles reserved into that memory, then needs a second
+  // doubling, for which no memory is left.
+  Memblock mb;
+  mb.allow_resize();
+  mb.add(M, 2 * K4);
+  for (phys_addr_t i = 0; i < INIT_MEMBLOCK_REGIONS; ++i) mb.reserve(16 * M + 2 * i * K4, K4);
+  Step s = run(mb, Op{OpKind::Reserve, 16 * M, 16 * M});
+  ASSERT_EQ(s.result.value, -KERN_ENOMEM);
+  ASSERT_EQ(s.after.reserved.max, 2 * INIT_MEMBLOCK_REGIONS);
+  EXPECT_EQ(prop(check(s)), "");
+  // The same step with 64 KiB more memory below 1M in both states: the
+  // first doubling still goes to 1M (top-down picks the highest block), but
+  // now the second one has room, so giving up is a violation.
+  s.before.add(0x10000, 0x10000);
+  s.after.add(0x10000, 0x10000);
+  EXPECT_EQ(prop(check(s)), "capacity: -ENOMEM only when doubling fails");
+}
+
+// Mutants of real steps, judged with the options the memblock_ops fuzzer
+// uses (before already checked, laws on every step): each broken after state
+// must be caught, so the fast paths of check_step lose no relation.
+TEST(SpecStep, fuzzer_options_catch_broken_after_states) {
+  const StepOptions fast{.iterators = true, .before_checked = true};
+  Memblock base = two_nodes();
+  base.allow_resize();
+  const std::vector<Op> ops = {Op{OpKind::Add, 3 * G, M},
+                               Op{OpKind::Reserve, 100 * M, M},
+                               Op{OpKind::Remove, 0, 2 * M},
+                               Op{OpKind::PhysFree, 20 * M, M},
+                               Op{OpKind::MarkNomap, 500 * M, M},
+                               Op{OpKind::SetNode, 0, 2 * M, 0, 0, 3, 0, MemblockTypeId::Memory},
+                               Op{OpKind::PhysAllocRange, K4, K4, 0, MEMBLOCK_ALLOC_ANYWHERE},
+                               Op{OpKind::TrimMemory, SZ_2M}};
+  using Mutation = std::pair<const char*, void (*)(Memblock&)>;
+  const std::vector<Mutation> mutations = {
+      {"drop the last memory region",
+       [](Memblock& m) {
+         m.memory.total_size -= m.memory.regions.back().size;
+         m.memory.regions.pop_back();
+       }},
+      {"shift a reserved base by a page", [](Memblock& m) { m.reserved.regions[0].base += K4; }},
+      {"flip HOTPLUG on memory[0]", [](Memblock& m) { m.memory.regions[0].flags ^= MEMBLOCK_HOTPLUG; }},
+      {"renumber memory[0]'s node", [](Memblock& m) { m.memory.regions[0].nid += 7; }},
+      {"reserved.total_size off by one", [](Memblock& m) { m.reserved.total_size += 1; }},
+      {"split memory[0] in two",
+       [](Memblock& m) {
+         MemblockRegion& r = m.memory.regions[0];
+         const MemblockRegion tail{r.base + K4, r.size - K4, r.flags, r.nid};
+         r.size = K4;
+         m.memory.regions.insert(m.memory.regions.begin() + 1, tail);
+       }},
+      {"forget movable_node", [](Memblock& m) { m.movable_node = !m.movable_node; }},
+  };
+  for (const Op& op : ops) {
+    const Step good = run(base, op);
+    ASSERT_EQ(prop(check_step(good.before, op, good.result, good.after, nullptr, fast)), "") << to_string(op);
+    for (const auto& [what, mutate] : mutations) {
+      Step bad = good;
+      mutate(bad.after);
+      EXPECT_NE(prop(check_step(bad.before, op, bad.result, bad.after, nullptr, fast)), "")
+          << to_string(op) << " with \"" << what << "\" passed";
+    }
+  }
+}
+
 TEST(SpecStep, queries_change_nothing_and_answer_per_meaning) {
   Step s = run(two_nodes(), Op{OpKind::IsRegionReserved, 20 * M, K4});
   ASSERT_EQ(s.result.value, 1);
