@@ -358,6 +358,7 @@ PgtableState DirectMap::state() const {
 std::vector<AllocEvent> DirectMap::alloc_events(std::span<const phys_addr_t> cuts) const {
   std::vector<phys_addr_t> sorted(cuts.begin(), cuts.end());
   std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
   std::vector<AllocEvent> out;
   out.reserve(allocs.size());
   for (const PgtAllocRun& r : allocs) {
