@@ -46,11 +46,13 @@ $(FUZ)/build.ninja: | deps
 	  -DMBV_FUZZ=ON -DMBV_SANITIZE=ON -DMBV_BUILD_TESTS=OFF -DMBV_BUILD_BENCH=OFF
 
 fuzz-build: deps $(FUZ)/build.ninja
-	cmake --build $(FUZ) -j $(JOBS) --target fuzzers
+	cmake --build $(FUZ) -j $(JOBS) --target fuzzers mbverify
 
 # make fuzz TARGET=x [TIME=s] [JOBS=n]: libFuzzer fork mode (JOBS workers) on a
 # working copy of the seed corpus ($(FUZ)/campaign/TARGET, kept between runs);
-# options from fuzz/**/TARGET.options; crashes land in findings/TARGET/.
+# options from fuzz/**/TARGET.options; crashes land in findings/TARGET/, each
+# then decoded by `mbverify fuzz decode` into a reproducer beside it (a .trace
+# or .scenario that `mbverify replay` reads).
 # memblock_ops_diff starts from corpus/memblock_ops (same input format).
 TIME ?= 600
 fuzz: fuzz-build
@@ -64,6 +66,10 @@ fuzz: fuzz-build
 	  -max_total_time=$(TIME) -artifact_prefix=findings/$(TARGET)/ \
 	  $$(test -n "$$opt" && sed -n 's/^ *\([a-z_]*\) *= *\(.*\)$$/-\1=\2/p' $$opt) \
 	  $$(test -f corpus/$$seeds.dict && echo -dict=corpus/$$seeds.dict) $(FUZ)/campaign/$(TARGET)
+	@for f in findings/$(TARGET)/crash-* findings/$(TARGET)/timeout-* findings/$(TARGET)/oom-* findings/$(TARGET)/leak-*; do \
+	  case "$$f" in *'*'*|*.trace|*.scenario|*.txt) continue;; esac; \
+	  $(FUZ)/tools/mbverify/mbverify fuzz decode $(TARGET) "$$f" --out-dir findings/$(TARGET) || true; \
+	done
 	@echo "make fuzz: findings in findings/$(TARGET)/: $$(ls findings/$(TARGET) | wc -l) file(s); corpus $$(ls $(FUZ)/campaign/$(TARGET) | wc -l) inputs"
 
 # Every target SMOKE_SECONDS on its seeds, JOBS at a time (CI: about 5 minutes with the build).

@@ -12,18 +12,16 @@ inline constexpr int kExitViolation = 1;    // unexpected counterexample / diver
 inline constexpr int kExitUnknown = 2;      // unknown or timeout
 inline constexpr int kExitUsage = 3;        // usage or input error
 
-// Each register_* adds one subcommand. Declared weak while the subcommands are
-// being built in parallel: a missing one is simply not offered.
-#define MBV_COMMAND(name) __attribute__((weak)) void register_##name(CLI::App& app, int& exit_code)
-MBV_COMMAND(diff);
-MBV_COMMAND(boot);
-MBV_COMMAND(prove);
-MBV_COMMAND(shrink);
-MBV_COMMAND(replay);
-MBV_COMMAND(srat);
-MBV_COMMAND(e820);
-MBV_COMMAND(scenario);
-MBV_COMMAND(fuzz);
-#undef MBV_COMMAND
+// Each register_* adds one subcommand (defined in cmd_<name>.cpp); its
+// callback stores the exit code.
+void register_diff(CLI::App& app, int& exit_code);
+void register_boot(CLI::App& app, int& exit_code);
+void register_prove(CLI::App& app, int& exit_code);
+void register_shrink(CLI::App& app, int& exit_code);
+void register_replay(CLI::App& app, int& exit_code);
+void register_srat(CLI::App& app, int& exit_code);
+void register_e820(CLI::App& app, int& exit_code);
+void register_scenario(CLI::App& app, int& exit_code);
+void register_fuzz(CLI::App& app, int& exit_code);
 
 }  // namespace mbv::cli

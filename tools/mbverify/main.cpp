@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   using namespace mbv::cli;
   for (auto reg : {register_diff, register_boot, register_prove, register_shrink, register_replay,
                    register_srat, register_e820, register_scenario, register_fuzz}) {
-    if (reg) reg(app, exit_code);
+    reg(app, exit_code);
   }
   try {
     app.parse(argc, argv);
