@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the memblock_ops seed corpus (corpus/memblock_ops/*.bin).
+"""Writes the memblock_ops seed corpus (corpus/memblock_ops/*.bin) and the
+memblock_ops_diff regression seeds (corpus/memblock_ops_diff/*.bin).
 
 Each seed is a readable kernel-call script encoded in the byte format of
 impl/trace/trace_decode.h: a header byte (bit 0 movable_node, bit 1
@@ -93,6 +94,17 @@ BURSTS = {
                                  [(66, 0, 0, 0), (63, 64, 0, 1), (66, 1, 0, 0)]),
 }
 
+# Regression seeds of memblock_ops_diff (same byte format), in corpus/memblock_ops_diff.
+DIFF_SEEDS = {
+    # A trim that wraps at the top (kernel gap 1) on a step DiffCheck does not
+    # judge (past its first 64), then one judged step from the wrapped state
+    # (corpus/regressions/diff-0003-trim-wrap-state-after-unchecked-steps.trace).
+    "regression-trim-wrap-after-unchecked-steps": (0, [
+        ("memblock_add", M, M), ("memblock_add", MAX - 0xeff, 0x100), ("memblock_add", MAX - 0xbff, 0x100)]
+        + [("memblock_allow_resize",)] * 64
+        + [("memblock_trim_memory", K4), ("memblock_is_region_reserved", M, K4)]),
+}
+
 if __name__ == "__main__":
     out_dir = os.path.join("corpus", "memblock_ops")
     os.makedirs(out_dir, exist_ok=True)
@@ -102,3 +114,8 @@ if __name__ == "__main__":
     for name, (head, bursts) in BURSTS.items():
         with open(os.path.join(out_dir, name + ".bin"), "wb") as f:
             f.write(head + b"".join(bytes([0xff, *b]) for b in bursts))
+    diff_dir = os.path.join("corpus", "memblock_ops_diff")
+    os.makedirs(diff_dir, exist_ok=True)
+    for name, (header, calls) in DIFF_SEEDS.items():
+        with open(os.path.join(diff_dir, name + ".bin"), "wb") as f:
+            f.write(encode(header, calls))
