@@ -10,13 +10,16 @@ namespace {
 
 // choose_random_location's inputs from a scenario (h7's impl/kaslr model):
 // the raw firmware e820 (the decompressor does not sanitize), the command
-// line, the initrd as an avoid region, SRAT's immovable list (h5's
-// count_immovable_mem_regions). The decompressor runs in place at 16M, so
-// the ZO avoid region is [16M, 16M + image).
+// line, mem_avoid_init's regions (the initrd, the command line and
+// boot_params where the scenario says the loader put them), SRAT's immovable
+// list (h5's count_immovable_mem_regions). The decompressor runs in place at
+// 16M, so the ZO avoid region is [16M, 16M + image).
 Result<KaslrResult> kaslr_place_kernel(BootState& st, std::uint64_t size, std::uint64_t rand_phys,
                                        std::uint64_t rand_virt) {
   KaslrInput in;
   in.cmdline = st.scenario.cmdline;
+  in.cmdline_addr = st.scenario.kernel.cmdline_addr.value_or(0);
+  in.boot_params_addr = st.scenario.kernel.boot_params_addr.value_or(0);
   in.e820 = st.scenario.e820;
   in.input = LOAD_PHYSICAL_ADDR;
   in.output = LOAD_PHYSICAL_ADDR;

@@ -112,6 +112,17 @@ std::optional<std::uint8_t> hex_nibble(char c) {
   return std::nullopt;
 }
 
+constexpr std::string_view kDirectives[] = {
+    "name",     "policy",    "cmdline", "cpu",     "kernel", "e820",    "srat",   "srat-cpu",
+    "srat-mem", "srat-hex",  "srat-file", "slit",  "reserve", "op",     "finding", "expect",
+    "expect-dmesg"};
+
+bool is_directive_keyword(std::string_view kw) {
+  for (std::string_view d : kDirectives)
+    if (kw == d) return true;
+  return false;
+}
+
 class Reader {
  public:
   Reader(std::string_view filename, bool load_files) : file_(filename), load_files_(load_files) {}
@@ -172,10 +183,16 @@ class Reader {
   }
 
   Status directive(std::string_view line) {
-    // Raw dmesg lines first: they may start with a timestamp.
-    if (auto d = classify_dmesg_line(left_)) return pasted(*d);
     const std::size_t sp = line.find_first_of(" \t");
     const std::string_view kw = line.substr(0, sp);
+    // A directive keyword wins over the dmesg classifier: a verbatim value
+    // (cmdline, name, expect-dmesg) may itself contain "kernel: [ts] ...", and
+    // the writer prints it after its keyword, so reading it back must not
+    // depend on what the value looks like. No kernel line starts with a
+    // directive keyword followed by a blank.
+    if (!is_directive_keyword(kw)) {
+      if (auto d = classify_dmesg_line(left_)) return pasted(*d);
+    }
     const std::string_view rest = rest_after(line, kw);
     const std::string_view verbatim = kw.size() < left_.size() ? rest_after(left_, kw) : std::string_view{};
     if (kw == "name") { s_.name = std::string(verbatim); return Ok{}; }
@@ -267,7 +284,10 @@ class Reader {
       else if (key == "at") k.at = *n;
       else if (key == "kaslr") k.kaslr_random = *n;
       else if (key == "kaslr-virt") k.kaslr_random_virt = *n;
-      else return err("kernel: unknown key \"" + std::string(key) + "\" (size, at, kaslr, kaslr-virt)");
+      else if (key == "cmdline-addr") k.cmdline_addr = *n;
+      else if (key == "boot-params-addr") k.boot_params_addr = *n;
+      else return err("kernel: unknown key \"" + std::string(key) +
+                      "\" (size, at, kaslr, kaslr-virt, cmdline-addr, boot-params-addr)");
     }
     if (k.at && k.kaslr_random) return err("kernel: give either at= or kaslr=, not both");
     s_.kernel = k;

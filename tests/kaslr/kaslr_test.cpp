@@ -254,6 +254,61 @@ TEST(KaslrPhysical, setup_data_and_indirect_avoided) {
   EXPECT_EQ(slots, kaslr_reference_slots(in));
 }
 
+// mem_avoid_init: the command line is avoided over strnlen(cmdline,
+// COMMAND_LINE_SIZE-1) + 1 bytes (its NUL included), boot_params over 4096.
+// Each region ends exactly at a 2M slot boundary or one byte past it, so a
+// slot starting there is kept or excluded by that one byte.
+TEST(KaslrPhysical, command_line_and_boot_params_avoided) {
+  const std::string cmd = "root=/dev/sda1 quiet";  // 20 bytes + NUL
+  auto has = [](const std::vector<std::uint64_t>& v, std::uint64_t a) {
+    return std::find(v.begin(), v.end(), a) != v.end();
+  };
+  auto overlaps = [](std::uint64_t a, std::uint64_t s, std::uint64_t start, std::uint64_t size) {
+    return a < start + size && start < a + s;
+  };
+  KaslrInput in = machine(SZ_4G, cmd);
+  in.cmdline_addr = SZ_1G - cmd.size() - 1;  // the NUL is the last byte below 1G
+  in.boot_params_addr = 2 * SZ_1G - BOOT_PARAMS_SIZE;
+  auto clear = enumerate_all_slots(in);
+  EXPECT_TRUE(has(clear, SZ_1G));
+  EXPECT_TRUE(has(clear, 2 * SZ_1G));
+  EXPECT_FALSE(has(clear, SZ_1G - 64 * MB));      // its image ends at 1G, over the command line
+  EXPECT_FALSE(has(clear, 2 * SZ_1G - 64 * MB));  // ... over boot_params
+  EXPECT_EQ(clear, kaslr_reference_slots(in));
+
+  in.cmdline_addr += 1;      // the NUL now sits at 1G
+  in.boot_params_addr += 1;  // boot_params' last byte now sits at 2G
+  auto slots = enumerate_all_slots(in);
+  EXPECT_FALSE(has(slots, SZ_1G));
+  EXPECT_FALSE(has(slots, 2 * SZ_1G));
+  for (std::uint64_t a : slots) {
+    EXPECT_FALSE(overlaps(a, 64 * MB, in.cmdline_addr, cmd.size() + 1)) << std::hex << a;
+    EXPECT_FALSE(overlaps(a, 64 * MB, in.boot_params_addr, BOOT_PARAMS_SIZE)) << std::hex << a;
+  }
+  EXPECT_EQ(slots, kaslr_reference_slots(in));
+  auto r = choose_random_location(in);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->mem_avoid[2], (MemVector{in.cmdline_addr, cmd.size() + 1}));
+  EXPECT_EQ(r->mem_avoid[3], (MemVector{in.boot_params_addr, BOOT_PARAMS_SIZE}));
+
+  // Unknown (0) command-line address: no command-line avoid region at all.
+  in.cmdline_addr = 0;
+  EXPECT_TRUE(has(enumerate_all_slots(in), SZ_1G));
+}
+
+// Only the first COMMAND_LINE_SIZE-1 bytes count, plus one for the NUL the
+// decompressor assumes: a longer command line is avoided over 2048 bytes.
+TEST(KaslrPhysical, long_command_line_avoided_over_2048_bytes) {
+  KaslrInput in = machine(SZ_4G, std::string(3000, 'a'));
+  in.cmdline_addr = SZ_1G - COMMAND_LINE_SIZE;
+  auto slots = enumerate_all_slots(in);
+  EXPECT_NE(std::find(slots.begin(), slots.end(), SZ_1G), slots.end());
+  in.cmdline_addr += 1;
+  slots = enumerate_all_slots(in);
+  EXPECT_EQ(std::find(slots.begin(), slots.end(), SZ_1G), slots.end());
+  EXPECT_EQ(slots, kaslr_reference_slots(in));
+}
+
 TEST(KaslrEfi, mirror_and_soft_reserved) {
   KaslrInput in = machine(SZ_4G);
   in.efi_boot = true;

@@ -28,7 +28,7 @@ Scenario full_scenario() {
   s.policy = "srat-first";
   s.cmdline = "movable_node  memmap=64M$0x100000000 ";  // blanks are kept
   s.cpu = ScenarioCpu{false, false, true};
-  s.kernel = ScenarioKernel{0x2e00000, std::nullopt, 0x1234, 0x5678};
+  s.kernel = ScenarioKernel{0x2e00000, std::nullopt, 0x1234, 0x5678, 0x9a000, 0x14000};
   s.e820 = {{0, 0x9fc00, E820Type::RAM},
             {0x100000, 0, E820Type::RAM},                 // size 0: raw form
             {0x100000, 0x7ff00000, E820Type::RESERVED_KERN},
@@ -93,6 +93,64 @@ TEST(ScenarioRead, PastedDmesg) {
                                       "  DMA      [mem 0x0000000000001000-0x0000000000ffffff]"}));
 }
 
+// The loader addresses KASLR avoids are kernel keys, written in hex after
+// the random values.
+TEST(ScenarioRead, KaslrLoaderAddresses) {
+  auto s = read_scenario(
+      "mbverify-scenario 1\nkernel size=0x2e00000 kaslr=5 boot-params-addr=81920 cmdline-addr=0x20000\n",
+      "k.scenario");
+  ASSERT_TRUE(s.ok()) << s.error().to_string();
+  EXPECT_EQ(s->kernel.cmdline_addr, std::optional<std::uint64_t>(0x20000));
+  EXPECT_EQ(s->kernel.boot_params_addr, std::optional<std::uint64_t>(0x14000));
+  EXPECT_NE(write_scenario(*s).find("kernel size=0x2e00000 kaslr=0x5 cmdline-addr=0x20000 "
+                                    "boot-params-addr=0x14000\n"),
+            std::string::npos);
+}
+
+// A directive keyword decides a line before the dmesg classifier does: a
+// verbatim value may contain a syslog "kernel: [ts] ..." tail, and its
+// canonical line (keyword first, so the tail moves left) must read back as
+// the same value (scenario_parse fuzz finding, seed
+// corpus/scenario_parse/regression-syslog-tail-in-verbatim-value).
+TEST(ScenarioRoundTrip, verbatim_value_with_syslog_tail) {
+  const std::string tail = " kernel: [1.0] Command line: nokaslr";
+  const std::string pad(45, 'a');  // pushes "kernel: " past the syslog prefix limit when pasted
+  for (const std::string& text :
+       {"mbverify-scenario 1\n[    0.000000] Command line: " + pad + tail + "\n",
+        "mbverify-scenario 1\n[    0.000000]   " + pad + tail + "\n",
+        "mbverify-scenario 1\nname x" + tail + "\ncmdline y" + tail + "\nexpect-dmesg z" + tail + "\n"}) {
+    auto s = read_scenario(text, "t.scenario");
+    ASSERT_TRUE(s.ok()) << s.error().to_string();
+    const std::string canon = write_scenario(*s);
+    auto back = read_scenario(canon, "canon.scenario");
+    ASSERT_TRUE(back.ok()) << back.error().to_string() << "\n" << canon;
+    EXPECT_EQ(*back, *s) << canon;
+    EXPECT_EQ(write_scenario(*back), canon);
+  }
+  auto s = read_scenario("mbverify-scenario 1\ncmdline y" + tail + "\n", "t.scenario");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->cmdline, "y" + tail);
+}
+
+// Every fuzz finding kept in corpus/scenario_parse (regression-*) reads, and
+// its canonical text reads back to the same Scenario and the same text.
+TEST(ScenarioRoundTrip, fuzz_regressions) {
+  const fs::path dir = fs::path(MBV_SOURCE_DIR) / "corpus" / "scenario_parse";
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (!e.path().filename().string().starts_with("regression-")) continue;
+    ++n;
+    auto s = read_scenario_no_files(slurp(e.path()), e.path().string());
+    ASSERT_TRUE(s.ok()) << s.error().to_string();
+    const std::string canon = write_scenario(*s);
+    auto back = read_scenario_no_files(canon, "canon.scenario");
+    ASSERT_TRUE(back.ok()) << e.path() << ": " << back.error().to_string();
+    EXPECT_EQ(*back, *s) << e.path();
+    EXPECT_EQ(write_scenario(*back), canon) << e.path();
+  }
+  EXPECT_GE(n, 2);
+}
+
 struct BadCase {
   const char* text;
   const char* message;
@@ -111,6 +169,11 @@ TEST(ScenarioRead, Errors) {
       {"mbverify-scenario 1\n# ok\nfrobnicate 3\n", "bad.scenario:3: unknown directive \"frobnicate\""},
       {"mbverify-scenario 1\nkernel size=12G\n",
        "bad.scenario:2: kernel: bad number \"12G\" for size"},
+      {"mbverify-scenario 1\nkernel size=0x3000000 cmdline-addr=high\n",
+       "bad.scenario:2: kernel: bad number \"high\" for cmdline-addr"},
+      {"mbverify-scenario 1\nkernel boot-params=0x1000\n",
+       "bad.scenario:2: kernel: unknown key \"boot-params\" (size, at, kaslr, kaslr-virt, "
+       "cmdline-addr, boot-params-addr)"},
       {"mbverify-scenario 1\nsrat-hex 123\n",
        "bad.scenario:2: srat-hex: expected an even number of hex digits"},
       {"mbverify-scenario 1\nsrat-mem pxm=0 base=0x0\n",
