@@ -53,6 +53,11 @@ struct BootOptions {
   // kaslr_get_random_long("Memory") for kernel_randomize_memory (the direct
   // map's virtual base). Unset: every region draws offset 0 (default bases).
   std::optional<std::uint64_t> kaslr_random_memory;
+  // Cut direct-map page-table runs at SRAT memory-affinity edges, so each
+  // event lies in one node and carries it. Off by default: a run that spills
+  // from the kernel's node into a hot-pluggable one then stays one event, whose
+  // signature ("immovable->hotplug") shrink, proofs and the corpus rely on.
+  bool pgtable_events_per_node = false;
   // Fast (interval counting) by default: PerPage walks every page-table page
   // and is ~1000x slower on big machines; both give identical results
   // (tests/pgtable test_pgtable_boot_props, BootPipeline.FastWalkEqualsPerPage).

@@ -1,8 +1,12 @@
-// The direct map (arch/x86/mm/init.c init_mem_mapping via h7's model) and
+// The direct map (arch/x86/mm/init.c init_mem_mapping via impl/pgtable) at the
+// virtual base memory KASLR chose (arch/x86/mm/kaslr.c kernel_randomize_memory,
+// called just before it in setup_arch), and
 // memblock_set_current_limit(max_pfn_mapped).
+#include <algorithm>
 #include <sstream>
 
 #include "impl/boot/boot.h"
+#include "impl/kaslr/memory_kaslr.h"
 
 namespace mbv {
 
@@ -42,8 +46,20 @@ Status boot_direct_map(BootState& st) {
   cfg.cpu = CpuFeatures{st.scenario.cpu.pse, st.scenario.cpu.gbpages, st.scenario.cpu.la57};
   cfg.debug_pagealloc = st.cmdline.debug_pagealloc;
   cfg.gbpages = st.cmdline.gbpages.value_or(true);
+  // kaslr_memory_enabled(): the decompressor saw no "nokaslr" (RANDOMIZE_MEMORY=y,
+  // no KASAN in the Debian config).
+  MemoryKaslrInput mk;
+  mk.enabled = !st.cmdline.nokaslr;
+  mk.five_level = st.scenario.cpu.la57;
+  mk.max_pfn = st.max_pfn;
+  mk.random = st.options.kaslr_random_memory.value_or(0);
+  // Without a random value every region keeps offset 0: the default bases.
+  MemoryKaslrInput drawn = mk;
+  drawn.enabled = mk.enabled && st.options.kaslr_random_memory.has_value();
+  const MemoryKaslrLayout layout = kernel_randomize_memory(drawn);
   cfg.paging = default_paging(st.scenario.cpu.la57);
-  cfg.memory_kaslr = !st.cmdline.nokaslr;
+  cfg.paging.page_offset_base = layout.page_offset_base;
+  cfg.memory_kaslr = mk.enabled;
   cfg.max_pfn = st.max_pfn;
   cfg.kernel_end = st.kernel.end;
   cfg.pgt_buf_start_pfn = st.kernel.brk.start >> PAGE_SHIFT;
@@ -62,7 +78,18 @@ Status boot_direct_map(BootState& st) {
   std::istringstream in(st.dm.dmesg());
   for (std::string line; std::getline(in, line);)
     if (!line.empty()) st.log.push_back(line);
-  for (AllocEvent e : st.dm.alloc_events()) {
+  // Optionally, page-table runs are cut at SRAT memory-affinity edges so each
+  // event lies in one node and carries it (memblock has no nids yet; a run
+  // may spill across an edge). Uncut, an event carries its first page's node.
+  std::vector<phys_addr_t> cuts;
+  if (st.options.pgtable_events_per_node) {
+    cuts.reserve(2 * st.truth.size());
+    for (const SratTruthRange& t : st.truth) {
+      cuts.push_back(t.range.start);
+      cuts.push_back(t.range.end);
+    }
+  }
+  for (AllocEvent e : st.dm.alloc_events(cuts)) {
     e.nid = truth_node_of(st.truth, e.range.start);
     st.events.push_back(std::move(e));
   }

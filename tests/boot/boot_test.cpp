@@ -117,14 +117,15 @@ TEST(BootPipeline, SpillLinux61IsAFinding) {
             (std::vector<std::string>{"Movable zone start for each node"}));
 }
 
-// (PerPage walk: see DISABLED_FastWalkEqualsPerPage.)
 TEST(BootPipeline, SpillSratFirstIsSafe) {
-  const BootState st = boot(machine("spill-2node.scenario"), "srat-first", WalkMode::PerPage);
-  const InvariantReport rep = check_invariants(st);
-  EXPECT_EQ(rep.overall(), InvariantVerdict::Holds) << format_invariant_report(rep);
-  EXPECT_EQ(block(st.log, "Movable zone start for each node"),
-            (std::vector<std::string>{"Movable zone start for each node",
-                                      "  Node 1: 0x0000000080000000"}));
+  for (WalkMode walk : {WalkMode::Fast, WalkMode::PerPage}) {
+    const BootState st = boot(machine("spill-2node.scenario"), "srat-first", walk);
+    const InvariantReport rep = check_invariants(st);
+    EXPECT_EQ(rep.overall(), InvariantVerdict::Holds) << format_invariant_report(rep);
+    EXPECT_EQ(block(st.log, "Movable zone start for each node"),
+              (std::vector<std::string>{"Movable zone start for each node",
+                                        "  Node 1: 0x0000000080000000"}));
+  }
 }
 
 // bottom-up-2013 keeps the second pass above the kernel too: even more page
@@ -293,11 +294,9 @@ TEST(BootFaithfulness, RealMachines) {
   EXPECT_GE(n, 1);
 }
 
-// The Fast and PerPage walkers of h7's direct map must place page tables
-// identically. Disabled: on the spill machine under srat-first the Fast walker
-// puts one page of a top-down run on a brk page (2588 vs 2587 pages); reported
-// to the impl/pgtable owner.
-TEST(BootPipeline, DISABLED_FastWalkEqualsPerPage) {
+// The Fast and PerPage walkers of the direct map must place page tables
+// identically: same page sequence, same events, same memblock.
+TEST(BootPipeline, FastWalkEqualsPerPage) {
   const Scenario s = machine("spill-2node.scenario");
   for (const BootPolicy& p : boot_policies()) {
     SCOPED_TRACE(p.name);
@@ -308,9 +307,100 @@ TEST(BootPipeline, DISABLED_FastWalkEqualsPerPage) {
     auto a = run_boot(s, fast);
     auto b = run_boot(s, slow);
     ASSERT_TRUE(a.ok() && b.ok());
+    const std::vector<phys_addr_t> pa = a->dm.page_sequence(), pb = b->dm.page_sequence();
+    const auto diff = std::mismatch(pa.begin(), pa.end(), pb.begin(), pb.end());
+    EXPECT_TRUE(diff.first == pa.end() && diff.second == pb.end())
+        << "first difference at page " << (diff.first - pa.begin()) << " of " << pa.size()
+        << " / " << pb.size() << std::hex << ": fast 0x"
+        << (diff.first != pa.end() ? *diff.first : 0) << ", per-page 0x"
+        << (diff.second != pb.end() ? *diff.second : 0);
+    EXPECT_EQ(a->dm.calls, b->dm.calls);
+    EXPECT_EQ(a->dm.allocs, b->dm.allocs);
     EXPECT_EQ(a->events, b->events);
     EXPECT_EQ(a->mb, b->mb);
   }
+}
+
+// A page-table run that crosses an SRAT node edge becomes one event per node:
+// on the spill machine (linux-6.1) the run above the kernel ends at 2G in
+// node 0 and continues at 2G in node 1 (before SRAT, so memblock had no nids).
+TEST(BootPipeline, PgtableRunCutAtNodeEdge) {
+  BootOptions o;
+  o.pgtable_events_per_node = true;
+  auto r = run_boot(machine("spill-2node.scenario"), o);
+  ASSERT_TRUE(r.ok());
+  const BootState& st = *r;
+  std::vector<const AllocEvent*> pgt;
+  for (const AllocEvent& e : st.events)
+    if (e.owner == Owner::DirectMapPageTable) pgt.push_back(&e);
+  ASSERT_FALSE(pgt.empty());
+  int edges = 0;
+  for (std::size_t i = 0; i + 1 < pgt.size(); ++i) {
+    if (pgt[i]->range.end != 2 * SZ_1G || pgt[i + 1]->range.start != 2 * SZ_1G) continue;
+    ++edges;
+    EXPECT_EQ(pgt[i]->nid, 0);
+    EXPECT_EQ(pgt[i + 1]->nid, 1);
+    // Same run: the same call, each piece says how many pages it holds.
+    const std::string call = pgt[i]->note.substr(0, pgt[i]->note.find(" ("));
+    EXPECT_EQ(pgt[i + 1]->note.substr(0, pgt[i + 1]->note.find(" (")), call);
+    EXPECT_NE(pgt[i]->note.find(" here)"), std::string::npos) << pgt[i]->note;
+  }
+  EXPECT_EQ(edges, 1);
+  // hotplug-safety judges each piece: the first violation is the node-1 part.
+  const InvariantReport rep = check_invariants(st);
+  const InvariantResult& hs = result(rep, "hotplug-safety");
+  ASSERT_FALSE(hs.violations.empty());
+  EXPECT_EQ(hs.violations[0].event->range.start, 2 * SZ_1G);
+  EXPECT_EQ(hs.violations[0].event->nid, 1);
+  EXPECT_EQ(hs.violations[0].nodes, "hotplug");
+  EXPECT_EQ(rep.overall(), InvariantVerdict::Finding);
+  // Every page-table event lies in exactly one SRAT range and carries its node.
+  for (const AllocEvent* e : pgt) {
+    int hits = 0;
+    for (const SratTruthRange& t : st.truth) {
+      if (!t.range.intersects(e->range)) continue;
+      ++hits;
+      EXPECT_TRUE(t.range.start <= e->range.start && e->range.end <= t.range.end) << e->note;
+      EXPECT_EQ(e->nid, t.nid) << e->note;
+    }
+    EXPECT_LE(hits, 1) << e->note;
+  }
+}
+
+// Memory KASLR: kernel_randomize_memory's page_offset_base is the direct
+// map's virtual base. Random value 937 puts it 1 GiB below a 512 GiB
+// boundary (0xffff8c7fc0000000), so the 17 GiB machine's map needs two PUD
+// pages instead of one; nothing below PUD changes (the base is 1G-aligned).
+// Without a random value the default base; nokaslr: default base and no
+// init_trampoline_kaslr page.
+TEST(BootPipeline, MemoryKaslrVirtualBase) {
+  const Scenario s = scenario_of(kTwoNode);
+  BootOptions plain, moved;
+  moved.kaslr_random_memory = 937;
+  auto a = run_boot(s, plain);
+  auto b = run_boot(s, moved);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->dm.cfg.paging.page_offset_base, PAGE_OFFSET_BASE_L4);
+  EXPECT_EQ(b->dm.cfg.paging.page_offset_base, 0xffff8c7fc0000000ull);
+  EXPECT_EQ(a->dm.total_pages().pud, 1u);
+  EXPECT_EQ(b->dm.total_pages().pud, 2u);
+  EXPECT_EQ(a->dm.total_pages().pmd, b->dm.total_pages().pmd);
+  EXPECT_EQ(a->dm.total_pages().pte, b->dm.total_pages().pte);
+  auto trampoline_pages = [](const BootState& st) {
+    std::uint64_t n = 0;
+    for (const PgtAllocRun& r : st.dm.allocs)
+      if (r.call < 0) n += r.pages;
+    return n;
+  };
+  EXPECT_EQ(trampoline_pages(*a), 1u);
+  EXPECT_EQ(trampoline_pages(*b), 1u);
+  std::string text = kTwoNode;
+  text.replace(text.find("cmdline movable_node"), 20, "cmdline movable_node nokaslr");
+  auto c = run_boot(scenario_of(text), moved);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->dm.cfg.paging.page_offset_base, PAGE_OFFSET_BASE_L4);
+  EXPECT_EQ(trampoline_pages(*c), 0u);
+  EXPECT_EQ(c->dm.total_pages().pud, 1u);
 }
 
 }  // namespace
