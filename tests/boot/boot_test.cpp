@@ -321,6 +321,29 @@ TEST(BootPipeline, FastWalkEqualsPerPage) {
   }
 }
 
+// corpus/regressions/pgtable-0001: the top-down run from the top of node 0
+// ends exactly on the brk buffer's end (the page below is brk's), and both
+// walkers agree page for page.
+TEST(BootPipeline, PgtableRunMeetsBrk) {
+  auto s = load_scenario((fs::path(MBV_SOURCE_DIR) / "corpus" / "regressions" /
+                          "pgtable-0001-srat-first-run-meets-brk.scenario")
+                             .string());
+  ASSERT_TRUE(s.ok()) << s.error().to_string();
+  BootOptions fast, slow;
+  slow.walk = WalkMode::PerPage;
+  auto a = run_boot(*s, fast);
+  auto b = run_boot(*s, slow);
+  ASSERT_TRUE(a.ok() && b.ok());
+  bool meets = false;
+  for (const PgtAllocRun& r : a->dm.allocs)
+    if (r.source == PgtSource::Memblock && r.range().start == a->kernel.brk.end) meets = true;
+  EXPECT_TRUE(meets) << a->dm.allocs.size() << " runs, brk ends at " << std::hex << a->kernel.brk.end;
+  EXPECT_EQ(a->dm.page_sequence(), b->dm.page_sequence());
+  EXPECT_EQ(a->events, b->events);
+  EXPECT_EQ(a->mb, b->mb);
+  EXPECT_EQ(check_invariants(*a).overall(), InvariantVerdict::Holds);
+}
+
 // A page-table run that crosses an SRAT node edge becomes one event per node:
 // on the spill machine (linux-6.1) the run above the kernel ends at 2G in
 // node 0 and continues at 2G in node 1 (before SRAT, so memblock had no nids).
