@@ -97,10 +97,9 @@ int run_sanitize(const E820CliOptions& o) {
     }
   }
   if (t.entries.size() > t.capacity) t.capacity = t.entries.size();
-  if (t.sanitize() < 0)
-    std::fprintf(stderr, "%s: %zu entr%s: e820__update_table leaves the table as it is\n", o.file.c_str(),
-                 t.entries.size(), t.entries.size() == 1 ? "y" : "ies");
-  std::printf("BIOS-provided physical RAM map:\n%s", e820_print_table(t).c_str());
+  const bool refused = t.sanitize() < 0;
+  // The command line is applied before anything is printed, so bad input
+  // gives exactly one line and no half report.
   std::string line = o.cmdline;
   if (o.log_cmdline) {
     std::ifstream in(o.file, std::ios::binary);
@@ -110,16 +109,28 @@ int run_sanitize(const E820CliOptions& o) {
     if (!log->log.command_line)
       return fail(make_error(ErrorCode::NotFound, "--log-cmdline: no \"Command line:\" line", SourceLoc{o.file}));
     line = *log->log.command_line;
-  } else if (!o.have_cmdline) {
-    return kExitOk;
   }
-  const KernelCmdline c = parse_cmdline(line);
+  const bool with_cmdline = o.log_cmdline || o.have_cmdline;
+  E820Table user = t;
+  KernelCmdline c;
+  std::vector<std::string> warnings;
+  bool userdef = false;
+  if (with_cmdline) {
+    c = parse_cmdline(line);
+    auto u = e820_apply_cmdline(user, c);
+    if (!u) return fail(make_error(u.error().code, "--cmdline: " + u.error().message));
+    warnings = u->warnings;
+    userdef = u->userdef;
+  }
+  if (refused)
+    std::fprintf(stderr, "%s: %zu entr%s: e820__update_table leaves the table as it is\n", o.file.c_str(),
+                 t.entries.size(), t.entries.size() == 1 ? "y" : "ies");
+  std::printf("BIOS-provided physical RAM map:\n%s", e820_print_table(t).c_str());
+  if (!with_cmdline) return kExitOk;
   for (const CmdlineDiagnostic& d : c.diagnostics)
     std::fprintf(stderr, "--cmdline: byte %zu: %s\n", d.offset, d.message.c_str());
-  auto u = e820_apply_cmdline(t, c);
-  if (!u) return fail(make_error(u.error().code, "--cmdline: " + u.error().message));
-  for (const std::string& w : u->warnings) std::fprintf(stderr, "--cmdline: %s\n", w.c_str());
-  if (u->userdef) std::printf("user-defined physical RAM map:\n%s", e820_print_table(t, "user").c_str());
+  for (const std::string& w : warnings) std::fprintf(stderr, "--cmdline: %s\n", w.c_str());
+  if (userdef) std::printf("user-defined physical RAM map:\n%s", e820_print_table(user, "user").c_str());
   return kExitOk;
 }
 
