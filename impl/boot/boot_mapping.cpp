@@ -3,7 +3,6 @@
 // called just before it in setup_arch), and
 // memblock_set_current_limit(max_pfn_mapped).
 #include <algorithm>
-#include <sstream>
 
 #include "impl/boot/boot.h"
 #include "impl/kaslr/memory_kaslr.h"
@@ -75,9 +74,8 @@ Status boot_direct_map(BootState& st) {
   if (!dm) return dm.error();
   st.dm = std::move(*dm);
 
-  std::istringstream in(st.dm.dmesg());
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) st.log.push_back(line);
+  for (std::string& line : st.dm.dmesg_lines())
+    if (!line.empty()) st.log.push_back(std::move(line));
   // Optionally, page-table runs are cut at SRAT memory-affinity edges so each
   // event lies in one node and carries it (memblock has no nids yet; a run
   // may spill across an edge). Uncut, an event carries its first page's node.

@@ -1,26 +1,56 @@
 // sparse_init's memmap (mm/sparse.c, mm/sparse-vmemmap.c): per node, one
 // buffer for all present sections from the node itself (exact nid, above
 // 16M), else one 2 MiB block per section from any node.
-#include <map>
+#include <algorithm>
 
 #include "impl/boot/boot.h"
 
 namespace mbv {
 
+namespace {
+
+// How many SECTION_MAP_BYTES blocks directly below `b` (just allocated
+// top-down) are free, in b's memory region and not below `lo`: the blocks
+// the next top-down calls with the same request would return, in order.
+std::uint64_t blocks_free_below(const Memblock& mb, phys_addr_t b, phys_addr_t lo) {
+  const auto& mem = mb.memory.regions;
+  auto m = std::upper_bound(mem.begin(), mem.end(), b,
+                            [](phys_addr_t x, const MemblockRegion& r) { return x < r.base; });
+  MB_CHECK(m != mem.begin(), "memmap block outside memory");
+  --m;
+  MB_CHECK(b < m->end(), "memmap block outside memory");
+  const auto& res = mb.reserved.regions;
+  auto r = std::upper_bound(res.begin(), res.end(), b,
+                            [](phys_addr_t x, const MemblockRegion& q) { return x < q.base; });
+  MB_CHECK(r != res.begin(), "memmap block not reserved");
+  --r;
+  if (r->base < b) return 0;  // a reservation right below: the next call looks elsewhere
+  phys_addr_t floor = std::max({m->base, lo, PAGE_SIZE});
+  if (r != res.begin()) floor = std::max(floor, std::prev(r)->end());
+  floor = round_up(floor, SECTION_MAP_BYTES);
+  return b > floor ? (b - floor) / SECTION_MAP_BYTES : 0;
+}
+
+}  // namespace
+
 Status boot_sparse(BootState& st) {
-  // memblocks_present: a section is present on the node of any memory in it.
-  std::map<std::uint64_t, int> section_node;  // ascending section number
-  for (const PfnRange& r : st.mb.mem_pfn_ranges(MAX_NUMNODES)) {
-    const std::uint64_t first = (r.start_pfn << PAGE_SHIFT) / SECTION_BYTES;
-    const std::uint64_t last = ((r.end_pfn << PAGE_SHIFT) - 1) / SECTION_BYTES;
-    for (std::uint64_t s = first; s <= last; ++s) section_node.emplace(s, r.nid);
-  }
-  // sparse_init walks present sections in order and calls sparse_init_nid for
-  // each run of one node.
+  // memblocks_present: a section is present on the node of the first memory
+  // in it. sparse_init walks present sections in order and calls
+  // sparse_init_nid for each run of one node. Memory ranges are sorted and
+  // disjoint, so sections come in ascending order; a section already counted
+  // (shared with the previous range) keeps its node.
   std::vector<std::pair<int, std::uint64_t>> runs;  // nid, map_count
-  for (const auto& [sec, nid] : section_node) {
-    if (runs.empty() || runs.back().first != nid) runs.emplace_back(nid, 0);
-    runs.back().second++;
+  bool any = false;
+  std::uint64_t next_sec = 0;  // first section not yet counted
+  for (const PfnRange& r : st.mb.mem_pfn_ranges(MAX_NUMNODES)) {
+    std::uint64_t first = (r.start_pfn << PAGE_SHIFT) / SECTION_BYTES;
+    const std::uint64_t last = ((r.end_pfn << PAGE_SHIFT) - 1) / SECTION_BYTES;
+    if (any) first = std::max(first, next_sec);
+    if (first > last) continue;
+    if (runs.empty() || runs.back().first != r.nid) runs.emplace_back(r.nid, 0);
+    runs.back().second += last - first + 1;
+    next_sec = last + 1;
+    any = true;
   }
   const phys_addr_t min_addr = SZ_16M;  // __pa(MAX_DMA_ADDRESS)
   for (const auto& [nid, count] : runs) {
@@ -32,15 +62,32 @@ Status boot_sparse(BootState& st) {
       continue;
     }
     // vmemmap_alloc_block: one section at a time, any node, goal 16M.
-    for (std::uint64_t i = 0; i < count; ++i) {
+    const std::string note = "memmap node " + std::to_string(nid) + " (per section)";
+    st.events.reserve(st.events.size() + count);
+    for (std::uint64_t i = 0; i < count;) {
       const phys_addr_t b = st.mb.alloc_try_nid_raw(SECTION_MAP_BYTES, SECTION_MAP_BYTES, min_addr,
                                                     MEMBLOCK_ALLOC_ACCESSIBLE, nid);
       if (!b) {
         st.log.push_back("sparse_init: node " + std::to_string(nid) + " memmap allocation failed");
         break;
       }
-      boot_record(st, Owner::Memmap, {b, b + SECTION_MAP_BYTES},
-                  "memmap node " + std::to_string(nid) + " (per section)");
+      boot_record(st, Owner::Memmap, {b, b + SECTION_MAP_BYTES}, note);
+      ++i;
+      // Fast: the next calls would take the free blocks right below b one by
+      // one (same region, so the same pass of the nid/mirror fallbacks finds
+      // them first); reserve them at once. PerPage keeps the literal calls.
+      if (st.options.walk != WalkMode::Fast || i == count || st.mb.bottom_up ||
+          st.mb.reserved.cnt() >= st.mb.reserved.max)
+        continue;
+      const std::uint64_t k = std::min(count - i, blocks_free_below(st.mb, b, min_addr));
+      if (!k) continue;
+      MB_CHECK(st.mb.reserve(b - k * SECTION_MAP_BYTES, k * SECTION_MAP_BYTES) == 0,
+               "bulk memmap reservation failed");
+      for (std::uint64_t j = 1; j <= k; ++j) {
+        const phys_addr_t c = b - j * SECTION_MAP_BYTES;
+        boot_record(st, Owner::Memmap, {c, c + SECTION_MAP_BYTES}, note);
+      }
+      i += k;
     }
   }
   st.notes.push_back("sparse_init: vmemmap page-table pages are not modelled");

@@ -65,10 +65,16 @@ Status boot_decode_srat(BootState& st) {
   }
   // Ground truth: what firmware declares, read with default options so that
   // numa=off or acpi=off on the command line do not erase it.
-  const LinuxSratView truth_view = linux_view(*st.srat);
+  LinuxSratView truth_view = linux_view(*st.srat);
   for (const NumaMemblk& b : truth_view.memblks)
     st.truth.push_back(SratTruthRange{PhysRange{b.start, b.end}, b.nid, b.hotpluggable});
 
+  // The kernel's own read differs only under acpi=off / numa=off; otherwise
+  // it is the same walk with the same (default) options.
+  if (!st.cmdline.acpi_off && !st.cmdline.numa_off) {
+    st.srat_view = std::move(truth_view);
+    return Ok{};
+  }
   LinuxSratOptions opts;
   opts.acpi_disabled = st.cmdline.acpi_off;
   opts.numa_off = st.cmdline.numa_off;

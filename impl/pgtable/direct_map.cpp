@@ -409,12 +409,19 @@ LevelCounts DirectMap::total_pages() const {
   return t;
 }
 
+std::vector<std::string> DirectMap::dmesg_lines() const {
+  std::vector<std::string> out;
+  out.reserve(calls.size() * 3);
+  for (const MappingCall& c : calls) {
+    out.push_back("init_memory_mapping: " + hexrange(c.start, c.end));
+    for (const MappedRange& r : c.ranges) out.push_back(format_map_range(r.range));
+  }
+  return out;
+}
+
 std::string DirectMap::dmesg() const {
   std::string s;
-  for (const MappingCall& c : calls) {
-    s += "init_memory_mapping: " + hexrange(c.start, c.end) + "\n";
-    for (const MappedRange& r : c.ranges) s += format_map_range(r.range) + "\n";
-  }
+  for (const std::string& l : dmesg_lines()) s += l + "\n";
   return s;
 }
 

@@ -122,6 +122,7 @@ struct DirectMap {
   LevelCounts total_pages() const;
   // "init_memory_mapping: [mem 0x...-0x...]" lines plus the split ranges.
   std::string dmesg() const;
+  std::vector<std::string> dmesg_lines() const;  // the same, one line each
 };
 
 // A DirectMap before init_mem_mapping: early_alloc_pgt_buf done, nothing mapped.

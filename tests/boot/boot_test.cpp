@@ -344,6 +344,41 @@ TEST(BootPipeline, PgtableRunMeetsBrk) {
   EXPECT_EQ(check_invariants(*a).overall(), InvariantVerdict::Holds);
 }
 
+// movable_node with hot-pluggable nodes: their memmap cannot come from the
+// node itself, so sparse_init falls back to one 2 MiB section map at a time.
+// The Fast mode takes each run of neighbouring free blocks with one
+// reservation; the events and memblock must equal the literal per-section
+// calls of WalkMode::PerPage.
+TEST(BootPipeline, SparsePerSectionFallbackFastEqualsLiteral) {
+  std::string text =
+      "mbverify-scenario 1\n"
+      "cmdline movable_node\n"
+      "kernel size=0x3000000 at=0x1000000\n"
+      "BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\n"
+      "BIOS-e820: [mem 0x0000000000100000-0x00000000bfffffff] usable\n"
+      "BIOS-e820: [mem 0x0000000100000000-0x000000103fffffff] usable\n"
+      "srat-mem pxm=0 base=0x0 length=0x240000000 flags=0x1\n"
+      "srat-mem pxm=1 base=0x240000000 length=0x200000000 flags=0x1\n"
+      "srat-mem pxm=2 base=0x440000000 length=0x200000000 flags=0x3\n"
+      "srat-mem pxm=3 base=0x640000000 length=0xa00000000 flags=0x3\n";
+  const Scenario s = scenario_of(text);
+  for (const BootPolicy& p : boot_policies()) {
+    SCOPED_TRACE(p.name);
+    BootOptions fast, slow;
+    fast.policy = slow.policy = p.name;
+    slow.walk = WalkMode::PerPage;
+    auto a = run_boot(s, fast);
+    auto b = run_boot(s, slow);
+    ASSERT_TRUE(a.ok() && b.ok());
+    std::size_t per_section = 0;
+    for (const AllocEvent& e : a->events)
+      if (e.note.find("(per section)") != std::string::npos) ++per_section;
+    EXPECT_EQ(per_section, (0x200000000u + 0xa00000000u) / SECTION_BYTES);
+    EXPECT_EQ(a->events, b->events);
+    EXPECT_EQ(a->mb, b->mb);
+  }
+}
+
 // A page-table run that crosses an SRAT node edge becomes one event per node:
 // on the spill machine (linux-6.1) the run above the kernel ends at 2G in
 // node 0 and continues at 2G in node 1 (before SRAT, so memblock had no nids).
