@@ -78,6 +78,7 @@ struct ScenarioKernel {
   std::optional<std::uint64_t> at;       // fixed physical _text (nokaslr, or a known log)
   std::optional<std::uint64_t> kaslr_random;       // kaslr_get_random_long("Physical")
   std::optional<std::uint64_t> kaslr_random_virt;  // kaslr_get_random_long("Virtual")
+  std::optional<std::uint64_t> kaslr_random_mem;   // kaslr_get_random_long("Memory")
   // Where the loader put the command line (cmd_line_ptr) and boot_params: the
   // decompressor's mem_avoid_init keeps KASLR slots off both. Unset = unknown
   // (no command-line avoid region; boot_params then counts as [0, 4K)).

@@ -284,10 +284,12 @@ class Reader {
       else if (key == "at") k.at = *n;
       else if (key == "kaslr") k.kaslr_random = *n;
       else if (key == "kaslr-virt") k.kaslr_random_virt = *n;
+      else if (key == "kaslr-mem") k.kaslr_random_mem = *n;
       else if (key == "cmdline-addr") k.cmdline_addr = *n;
       else if (key == "boot-params-addr") k.boot_params_addr = *n;
       else return err("kernel: unknown key \"" + std::string(key) +
-                      "\" (size, at, kaslr, kaslr-virt, cmdline-addr, boot-params-addr)");
+                      "\" (size, at, kaslr, kaslr-virt, kaslr-mem, cmdline-addr, "
+                      "boot-params-addr)");
     }
     if (k.at && k.kaslr_random) return err("kernel: give either at= or kaslr=, not both");
     s_.kernel = k;

@@ -48,6 +48,7 @@ std::string write_scenario(const Scenario& s) {
     if (s.kernel.at) k += " at=" + hex(*s.kernel.at);
     if (s.kernel.kaslr_random) k += " kaslr=" + hex(*s.kernel.kaslr_random);
     if (s.kernel.kaslr_random_virt) k += " kaslr-virt=" + hex(*s.kernel.kaslr_random_virt);
+    if (s.kernel.kaslr_random_mem) k += " kaslr-mem=" + hex(*s.kernel.kaslr_random_mem);
     if (s.kernel.cmdline_addr) k += " cmdline-addr=" + hex(*s.kernel.cmdline_addr);
     if (s.kernel.boot_params_addr) k += " boot-params-addr=" + hex(*s.kernel.boot_params_addr);
     line(k);
