@@ -75,6 +75,23 @@ std::string scenario_text_with_comments(const Scenario& s, const std::vector<std
   return out;
 }
 
+Scenario scenario_from_op_counterexample(const OpTrace& trace, const std::string& name) {
+  Scenario s;
+  s.name = name;
+  s.ops.push_back(Op{OpKind::Remove, 0, PHYS_ADDR_MAX});
+  s.ops.push_back(Op{OpKind::PhysFree, 0, PHYS_ADDR_MAX});
+  s.ops.insert(s.ops.end(), trace.begin(), trace.end());
+  const std::string owner = trace.empty() ? std::string() : std::string(op_kind_name(trace.back().kind));
+  s.finding = ViolationSignature{std::string(kMemblockSpecProperty), "memblock", owner, ""};
+  s.expect = ExpectedVerdict::Failure;
+  return s;
+}
+
+std::string op_counterexample_text(const OpTrace& trace, const std::string& name,
+                                   const std::vector<std::string>& comments) {
+  return scenario_text_with_comments(scenario_from_op_counterexample(trace, name), comments);
+}
+
 int next_regression_number(const std::string& dir) {
   int best = 0;
   std::error_code ec;

@@ -6,6 +6,7 @@
 
 #include "impl/numa/kprint.h"
 #include "model/shrink/signature.h"
+#include "model/story/op_story.h"
 
 namespace mbv {
 
@@ -84,7 +85,36 @@ std::string why_it_breaks(std::string_view property, const BootPolicy& policy, s
   return "";
 }
 
+// A memblock-spec scenario: its ops, judged step by step (op_story.h). A
+// declared finding with empty nodes accepts any broken rule of that op.
+Story tell_op_story(const Scenario& s) {
+  const OpJudgement j = judge_op_scenario(s);
+  Story story;
+  story.signature = j.signature;
+  story.overall = j.signature ? InvariantVerdict::Failure : InvariantVerdict::Holds;
+  if (s.finding) {
+    const ViolationSignature& d = *s.finding;
+    story.signature_as_declared = j.signature && j.signature->property == d.property &&
+                                  j.signature->policy == d.policy && j.signature->owner == d.owner &&
+                                  (d.nodes.empty() || j.signature->nodes == d.nodes);
+  }
+  if (s.expect) story.verdict_as_declared = verdict_matches(*s.expect, story.overall);
+  std::string& out = story.text;
+  out += "== " + (s.name.empty() ? std::string("scenario") : s.name) + " (memblock operations) ==\n";
+  if (s.finding) out += "declared: " + signature_string(*s.finding) + "\n";
+  out += "observed: " + (j.signature ? signature_string(*j.signature) : std::string("no violation")) +
+         (s.finding ? (story.signature_as_declared ? "  (same bug)" : "  (DIFFERENT from declared)") : "") + "\n\n";
+  out += j.text;
+  out += std::string("overall: ") + (j.signature ? "FAILURE" : "OK") +
+         (s.expect ? std::string(", declared ") + std::string(verdict_name(*s.expect)) +
+                         (story.verdict_as_declared ? " (as declared)" : " (NOT as declared)")
+                   : std::string()) +
+         "\n";
+  return story;
+}
+
 Result<Story> tell_story(const Scenario& s, const StoryOptions& opt) {
+  if (is_op_scenario(s)) return tell_op_story(s);
   auto st_r = run_boot(s, opt.boot);
   if (!st_r) return st_r.error();
   const BootState& st = *st_r;
