@@ -13,6 +13,7 @@
 // stays reachable, while one input costs a few milliseconds at worst. The
 // cut depends on the bytes alone, so a finding replays exactly.
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <span>
@@ -22,8 +23,22 @@
 #include "impl/trace/trace_decode.h"
 #include "model/spec/spec.h"
 
+// Translation-validation mode (opt-in: the memblock_ops_tv target, built only
+// when asked for; fuzz/memblock_ops/CMakeLists.txt): after the spec has
+// accepted the trace, Z3 validates the first kTvSteps ops against their
+// relations in model/z3 (proofs/tv.h validate_trace). A COUNTEREXAMPLE is a
+// finding; a solver timeout is not.
+#ifdef MBV_MEMBLOCK_OPS_TV
+#include <z3++.h>
+
+#include "proofs/tv.h"
+#endif
+
 namespace {
 constexpr std::size_t kRegionBudget = 10000;
+#ifdef MBV_MEMBLOCK_OPS_TV
+constexpr std::size_t kTvSteps = 24;  // Z3 takes milliseconds per step
+#endif
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -48,5 +63,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!gap.empty()) break;
     walked += mb.memory.cnt() + mb.reserved.cnt();
   }
+#ifdef MBV_MEMBLOCK_OPS_TV
+  const auto ops = std::span(*trace).first(std::min(trace->size(), kTvSteps));
+  z3::context c;  // one per input: nothing accumulates across inputs
+  const mbv::proofs::TraceValidation tv = mbv::proofs::validate_trace(c, mbv::Memblock{}, ops);
+  if (!tv.ok() && tv.failure.verdict == mbv::z3spec::Verdict::Counterexample) {
+    std::fprintf(stderr, "translation validation: %s\ntrace:\n%s", mbv::proofs::describe(tv, ops).c_str(),
+                 mbv::trace_to_text(ops.first(*tv.failed_step + 1)).c_str());
+    __builtin_trap();
+  }
+#endif
   return 0;
 }
