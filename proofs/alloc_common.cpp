@@ -21,6 +21,84 @@ AllocSetup alloc_setup(z3::context& c, unsigned n) {
   return AllocSetup{mem, res, q, cfg, pre};
 }
 
+std::vector<Obligation> extremal_obligations(z3::context& c, const AllocSetup& s,
+                                             const FreeRangeSearch& search, bool bottom_up) {
+  const AllocRequest& q = s.q;
+  const z3::expr zero = addr_val(c, 0);
+  z3::expr other = c.bv_const("other", kAddrBits);
+  z3::expr lx = c.bv_const("lemma.x", kAddrBits), ly = c.bv_const("lemma.y", kAddrBits),
+           la = c.bv_const("lemma.align", kAddrBits), ls = c.bv_const("lemma.size", kAddrBits);
+  std::vector<Obligation> obs;
+  obs.push_back(bottom_up
+                    ? Obligation{"Lemma: round_up(y, align) is the smallest aligned value >= y "
+                                 "(0 where it wraps)",
+                                 z3::implies(is_pow2(la), round_up_facts(lx, ly, la))}
+                    : Obligation{"Lemma: round_down(y, align) is the largest aligned value <= y",
+                                 z3::implies(is_pow2(la), round_down_facts(lx, ly, la))});
+  obs.push_back({"Lemma: [x, x + size) ends at or below t iff x <= t - size",
+                 block_fit_facts(lx, ly, ls)});
+  z3::expr facts = c.bool_val(true);
+  for (const SearchCandidate& k : search.candidates) {
+    facts = facts && (bottom_up ? round_up_facts(other, k.ts, q.align)
+                                : round_down_facts(other, k.te - q.size, q.align));
+    facts = facts && block_fit_facts(k.addr, k.te, q.size) &&
+            block_fit_facts(other, k.te, q.size);
+  }
+  const Window w = find_window(q, s.cfg);
+  auto in_region = [&](const z3::expr& r) {
+    z3::expr f = c.bool_val(false);
+    for (unsigned i = 0; i < s.memory.slots(); ++i) {
+      const SymRegion& m = s.memory.r[i];
+      f = f || (s.memory.live(i) && !should_skip_region(m, q.nid, q.flags, s.cfg.movable_node) &&
+                z3::ule(m.base, r) && z3::ule(r + q.size, m.end()));
+    }
+    return f;
+  };
+  auto is_free = [&](const z3::expr& r) {
+    z3::expr f = c.bool_val(true);
+    for (unsigned j = 0; j < s.reserved.slots(); ++j)
+      f = f && !(s.reserved.live(j) && z3::ult(s.reserved.r[j].base, r + q.size) &&
+                 z3::ult(r, s.reserved.r[j].end()));
+    return f;
+  };
+  const unsigned gaps = s.reserved.slots() + 1;
+  auto label = [&](size_t k) {
+    return "free range " + std::to_string(k) + " (memory " + std::to_string(k / gaps) +
+           ", reserved gap " + std::to_string(k % gaps) + ")";
+  };
+  z3::expr is_some_choice = c.bool_val(false);
+  z3::expr in_some_range = c.bool_val(false);
+  for (size_t k = 0; k < search.candidates.size(); ++k) {
+    const SearchCandidate& cd = search.candidates[k];
+    const z3::expr& a = cd.addr;
+    z3::expr hyp = facts && search.chosen[k] && a != zero;
+    const std::string at = "The walk stops at " + label(k) + ": its address ";
+    // the clauses of fits() (model/z3/alloc.cpp), one query each
+    obs.push_back({at + "is aligned", z3::implies(hyp, aligned(a, q.align))});
+    obs.push_back({at + "+ size does not wrap", z3::implies(hyp, add_no_uoverflow(a, q.size))});
+    obs.push_back({at + "is inside the window",
+                   z3::implies(hyp, z3::ule(w.start, a) && z3::ule(a + q.size, w.end))});
+    obs.push_back({at + "is inside one accepted memory region", z3::implies(hyp, in_region(a))});
+    obs.push_back({at + "is free of reserved regions", z3::implies(hyp, is_free(a))});
+    is_some_choice = is_some_choice || (search.chosen[k] && search.result == a);
+    in_some_range = in_some_range || (cd.present && z3::ule(cd.lo, other) &&
+                                      z3::ule(other + q.size, cd.hi));
+  }
+  obs.push_back({"A non-zero result is the address the walk stops at",
+                 z3::implies(search.result != zero, is_some_choice)});
+  z3::expr allowed = fits(s.memory, s.reserved, q, s.cfg, other);
+  obs.push_back({"Every allowed block lies in a free range", z3::implies(allowed, in_some_range)});
+  for (size_t k = 0; k < search.candidates.size(); ++k) {
+    const SearchCandidate& cd = search.candidates[k];
+    z3::expr in_k = cd.present && z3::ule(cd.lo, other) && z3::ule(other + q.size, cd.hi);
+    z3::expr bound = bottom_up ? z3::ule(search.result, other) : z3::ule(other, search.result);
+    obs.push_back({std::string("No allowed block in ") + label(k) + " starts " +
+                       (bottom_up ? "below" : "above") + " the result",
+                   z3::implies(facts && allowed && in_k, search.result != zero && bound)});
+  }
+  return obs;
+}
+
 void alloc_witness(ProofBody& body, const AllocSetup& s, const z3::expr& result,
                    bool bottom_up) {
   z3::context& c = result.ctx();

@@ -73,17 +73,40 @@ z3::expr fits(const SymType& memory, const SymType& reserved, const AllocRequest
 z3::expr find_in_range_node(const SymType& memory, const SymType& reserved,
                             const AllocRequest& q, const AllocConfig& cfg, bool bottom_up,
                             Mutant mut) {
+  return search_free_ranges(memory, reserved, q, cfg, bottom_up, mut).result;
+}
+
+z3::expr round_down_facts(const z3::expr& x, const z3::expr& y, const z3::expr& align) {
+  z3::expr rd = round_down(y, align);
+  return z3::implies(aligned(x, align) && z3::ule(x, y), z3::ule(x, rd)) && z3::ule(rd, y) &&
+         aligned(rd, align);
+}
+
+z3::expr round_up_facts(const z3::expr& x, const z3::expr& y, const z3::expr& align) {
+  z3::expr ru = round_up(y, align);
+  z3::expr zero = num_like(y, 0);
+  return z3::implies(aligned(x, align) && z3::uge(x, y), z3::uge(x, ru)) &&
+         (z3::uge(ru, y) || ru == zero) && aligned(ru, align);
+}
+
+z3::expr block_fit_facts(const z3::expr& x, const z3::expr& t, const z3::expr& size) {
+  return z3::implies(z3::uge(t, size),
+                     z3::ule(x, t - size) == (z3::ule(x + size, t) && z3::ule(x, x + size))) &&
+         z3::implies(z3::ult(x, t), z3::uge(t - x, size) == (z3::uge(t, size) &&
+                                                               z3::ule(x, t - size)));
+}
+
+FreeRangeSearch search_free_ranges(const SymType& memory, const SymType& reserved,
+                                   const AllocRequest& q, const AllocConfig& cfg, bool bottom_up,
+                                   Mutant mut) {
   z3::context& c = q.size.ctx();
   Window w = find_window(q, cfg);
   const z3::expr zero = addr_val(c, 0);
   const z3::expr max = addr_val(c, ~std::uint64_t{0});
-  struct Cand {
-    z3::expr ok, addr;
-  };
   // for_each_free_mem_range(_reverse): memory region i intersected with the
   // reserved gap j (gap j ends at reserved[j].base, or PHYS_ADDR_MAX after
   // the last reservation), for every region should_skip_region keeps.
-  std::vector<Cand> asc;
+  std::vector<SearchCandidate> asc;
   for (unsigned i = 0; i < memory.slots(); ++i) {
     const SymRegion& m = memory.r[i];
     z3::expr keep = memory.live(i) &&
@@ -101,11 +124,15 @@ z3::expr find_in_range_node(const SymType& memory, const SymType& reserved,
       if (bottom_up) {
         // __memblock_find_range_bottom_up
         z3::expr cand = round_up(ts, q.align);
-        asc.push_back(Cand{present && z3::ult(cand, te) && z3::uge(te - cand, q.size), cand});
+        asc.push_back(SearchCandidate{present, lo, hi,
+                                      present && z3::ult(cand, te) && z3::uge(te - cand, q.size),
+                                      cand, ts, te});
       } else {
         // __memblock_find_range_top_down
         z3::expr cand = round_down(te - q.size, q.align);
-        asc.push_back(Cand{present && z3::uge(te, q.size) && z3::uge(cand, ts), cand});
+        asc.push_back(
+            SearchCandidate{present, lo, hi, present && z3::uge(te, q.size) && z3::uge(cand, ts),
+                            cand, ts, te});
       }
     }
   }
@@ -119,7 +146,14 @@ z3::expr find_in_range_node(const SymType& memory, const SymType& reserved,
   } else {
     for (size_t k = 0; k < asc.size(); ++k) result = z3::ite(asc[k].ok, asc[k].addr, result);
   }
-  return result;
+  std::vector<z3::expr> chosen(asc.size(), c.bool_val(false));
+  z3::expr seen = c.bool_val(false);
+  for (size_t i = 0; i < asc.size(); ++i) {
+    size_t k = ascending ? i : asc.size() - 1 - i;
+    chosen[k] = asc[k].ok && !seen;
+    seen = seen || asc[k].ok;
+  }
+  return FreeRangeSearch{result, std::move(asc), std::move(chosen)};
 }
 
 z3::expr touches_hotplug(const SymType& memory, const z3::expr& r, const z3::expr& size) {

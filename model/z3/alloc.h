@@ -49,6 +49,36 @@ z3::expr find_in_range_node(const SymType& memory, const SymType& reserved,
                             const AllocRequest& q, const AllocConfig& cfg, bool bottom_up,
                             Mutant mut = Mutant::None);
 
+// The same search with its candidates: one per (memory region, reserved gap)
+// pair, in ascending order. `present` = the free range [lo, hi) exists and
+// should_skip_region keeps its region; `ok` = also the rounded candidate
+// `addr` fits in the range clamped to the window, [ts, te).
+struct SearchCandidate {
+  z3::expr present, lo, hi, ok, addr, ts, te;
+};
+struct FreeRangeSearch {
+  z3::expr result;  // the walk's answer, 0 on failure
+  std::vector<SearchCandidate> candidates;
+  // per candidate (same index): the walk stops there (ok, and no candidate
+  // visited before it is ok), in the walk order actually used (mutants too)
+  std::vector<z3::expr> chosen;
+};
+FreeRangeSearch search_free_ranges(const SymType& memory, const SymType& reserved,
+                                   const AllocRequest& q, const AllocConfig& cfg, bool bottom_up,
+                                   Mutant mut = Mutant::None);
+
+// Facts about the kernel's mask rounding for a power-of-two `align`, valid for
+// every x and y (each theorem that uses them proves them first, as a lemma
+// obligation): round_down(y) is the largest aligned value <= y, round_up(y)
+// the smallest aligned value >= y (or 0 where it wraps). Instances at the
+// search's candidates spare the bit-level solver re-deriving them.
+z3::expr round_down_facts(const z3::expr& x, const z3::expr& y, const z3::expr& align);
+z3::expr round_up_facts(const z3::expr& x, const z3::expr& y, const z3::expr& align);
+// Adder facts about a block [x, x + size) and a range end t, valid for every
+// x, t, size: it ends at or below t exactly when x <= t - size (t >= size),
+// and for x < t, t - x >= size says the same.
+z3::expr block_fit_facts(const z3::expr& x, const z3::expr& t, const z3::expr& size);
+
 // Set of addresses in memory regions carrying HOTPLUG that [r, r+size) touches.
 z3::expr touches_hotplug(const SymType& memory, const z3::expr& r, const z3::expr& size);
 

@@ -84,8 +84,10 @@ CheckResult check(z3::context& ctx, const z3::expr& query, const CheckOptions& o
         return r;
       case z3::unknown: {
         r.reason = s.reason_unknown();
+        // our deadline (InterruptAfter) reads "interrupted" in libz3 4.8.12
         if (r.reason.find("timeout") != std::string::npos ||
-            r.reason.find("canceled") != std::string::npos) {
+            r.reason.find("canceled") != std::string::npos ||
+            r.reason.find("interrupted") != std::string::npos) {
           ++stats.timeouts;
           r.verdict = Verdict::UnknownTimeout;
         } else {
