@@ -137,11 +137,12 @@ Check explain_free_walk(const Memblock& mb, const SpecState& s, int nid, std::ui
   auto rev = mb.free_mem_ranges_reverse(nid, flags);
   if (fwd.size() > bound)
     return violation("iterators: terminate", "for_each_free_mem_range" + call + " gave " +
-                                                 std::to_string(fwd.size()) + " ranges, more than cnt bound " +
-                                                 std::to_string(bound));
+                                                 std::to_string(fwd.size()) +
+                                                 " ranges, more than cnt bound " + std::to_string(bound));
   for (std::size_t i = 0; i < fwd.size(); ++i) {
     if (fwd[i].start > fwd[i].end)
-      return violation("iterators: well-formed", "for_each_free_mem_range" + call + " gave " + show_ranges(fwd));
+      return violation("iterators: well-formed",
+                       "for_each_free_mem_range" + call + " gave " + show_ranges(fwd));
     if (i && fwd[i - 1].end > fwd[i].start)
       return violation("iterators: disjoint and monotone",
                        "for_each_free_mem_range" + call + " gave " + show_ranges(fwd));

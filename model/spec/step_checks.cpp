@@ -140,7 +140,9 @@ Check apply_doubling(const Memblock& before, const Memblock& after, const Op& op
   for (T t : doubled) {
     const MemblockType& ta = after.type(t);
     const PhysRange a{ta.array_phys, ta.array_phys + array_bytes(ta.max)};
-    const auto what = [&] { return where_msg(op) + "new " + tname(t) + " array " + fmt_range(a.start, a.end); };
+    const auto what = [&] {
+      return where_msg(op) + "new " + tname(t) + " array " + fmt_range(a.start, a.end);
+    };
     if (a.start < PAGE_SIZE || a.start % PAGE_SIZE || a.end < a.start)
       return violation("doubling: placement", what() + " is not a page-aligned block above page 0");
     if (!adj.meaning.memory.covers(a.start, a.end) || adj.meaning.reserved.intersects(a.start, a.end))
@@ -169,8 +171,8 @@ Check apply_doubling(const Memblock& before, const Memblock& after, const Op& op
 }
 
 // Extremality of a single doubling of `t` for the op's avoid range.
-Check check_double_place(const Memblock& before, const SpecState& sb, const Memblock& after, T t, PhysRange avoid,
-                         const Op& op) {
+Check check_double_place(const Memblock& before, const SpecState& sb, const Memblock& after, T t,
+                         PhysRange avoid, const Op& op) {
   const MemblockType& tb = before.type(t);
   const MemblockType& ta = after.type(t);
   if (ta.max != 2 * tb.max) return std::nullopt;  // several doublings in one op: placement checked above only
@@ -378,7 +380,8 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
           *gap_note = "the state before " + to_string(op) + " is outside the spec: " + *gap;
           return std::nullopt;
         }
-        return violation("before: kernel gap 1: memblock_trim_memory wrapped", *gap + " (" + v->to_string() + ")");
+        return violation("before: kernel gap 1: memblock_trim_memory wrapped",
+                         *gap + " (" + v->to_string() + ")");
       }
     if (v) return violation("before: " + v->property, v->message);
   }
@@ -509,8 +512,8 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
     if (!(need.room == Room::AddRange && ta.cnt() + nr_new > ta.max))
       return violation("capacity: -ENOMEM only when full",
                        where_msg(op) + "doubled and still returned -ENOMEM, but " + tname(need.type) +
-                           " cnt " + std::to_string(ta.cnt()) + " + " + std::to_string(nr_new) + " new fits in " +
-                           std::to_string(ta.max));
+                           " cnt " + std::to_string(ta.cnt()) + " + " + std::to_string(nr_new) +
+                           " new fits in " + std::to_string(ta.max));
     if (const phys_addr_t place =
             spec_double_array_place(sa, need.type, ta.max, need.range.start, need.range.size()))
       return violation("capacity: -ENOMEM only when doubling fails",

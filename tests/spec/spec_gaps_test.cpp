@@ -142,8 +142,8 @@ TEST(SpecKernelGaps, trim_wrap_classification_keeps_other_breakage) {
 // by step, the trim is the gap and ends the trace; checked as DiffCheck
 // does (first steps and the last only), the last step reports the gap too.
 TEST(SpecRegressions, trim_wrap_state_after_unchecked_steps) {
-  const std::string path =
-      std::string(MBV_SOURCE_DIR) + "/corpus/regressions/diff-0003-trim-wrap-state-after-unchecked-steps.trace";
+  const std::string path = std::string(MBV_SOURCE_DIR) +
+                           "/corpus/regressions/diff-0003-trim-wrap-state-after-unchecked-steps.trace";
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
