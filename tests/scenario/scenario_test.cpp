@@ -28,7 +28,12 @@ Scenario full_scenario() {
   s.policy = "srat-first";
   s.cmdline = "movable_node  memmap=64M$0x100000000 ";  // blanks are kept
   s.cpu = ScenarioCpu{false, false, true};
-  s.kernel = ScenarioKernel{0x2e00000, std::nullopt, 0x1234, 0x5678, 0x9a000, 0x14000};
+  s.kernel.size = 0x2e00000;
+  s.kernel.kaslr_random = 0x1234;
+  s.kernel.kaslr_random_virt = 0x5678;
+  s.kernel.kaslr_random_mem = 0x9abc;
+  s.kernel.cmdline_addr = 0x9a000;
+  s.kernel.boot_params_addr = 0x14000;
   s.e820 = {{0, 0x9fc00, E820Type::RAM},
             {0x100000, 0, E820Type::RAM},                 // size 0: raw form
             {0x100000, 0x7ff00000, E820Type::RESERVED_KERN},
@@ -172,7 +177,7 @@ TEST(ScenarioRead, Errors) {
       {"mbverify-scenario 1\nkernel size=0x3000000 cmdline-addr=high\n",
        "bad.scenario:2: kernel: bad number \"high\" for cmdline-addr"},
       {"mbverify-scenario 1\nkernel boot-params=0x1000\n",
-       "bad.scenario:2: kernel: unknown key \"boot-params\" (size, at, kaslr, kaslr-virt, "
+       "bad.scenario:2: kernel: unknown key \"boot-params\" (size, at, kaslr, kaslr-virt, kaslr-mem, "
        "cmdline-addr, boot-params-addr)"},
       {"mbverify-scenario 1\nsrat-hex 123\n",
        "bad.scenario:2: srat-hex: expected an even number of hex digits"},
