@@ -51,10 +51,13 @@ Status boot_direct_map(BootState& st) {
   mk.enabled = !st.cmdline.nokaslr;
   mk.five_level = st.scenario.cpu.la57;
   mk.max_pfn = st.max_pfn;
-  mk.random = st.options.kaslr_random_memory.value_or(0);
+  const std::optional<std::uint64_t> rnd = st.options.kaslr_random_memory
+                                               ? st.options.kaslr_random_memory
+                                               : st.scenario.kernel.kaslr_random_mem;
+  mk.random = rnd.value_or(0);
   // Without a random value every region keeps offset 0: the default bases.
   MemoryKaslrInput drawn = mk;
-  drawn.enabled = mk.enabled && st.options.kaslr_random_memory.has_value();
+  drawn.enabled = mk.enabled && rnd.has_value();
   const MemoryKaslrLayout layout = kernel_randomize_memory(drawn);
   cfg.paging = default_paging(st.scenario.cpu.la57);
   cfg.paging.page_offset_base = layout.page_offset_base;

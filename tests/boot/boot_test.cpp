@@ -452,6 +452,16 @@ TEST(BootPipeline, MemoryKaslrVirtualBase) {
   };
   EXPECT_EQ(trampoline_pages(*a), 1u);
   EXPECT_EQ(trampoline_pages(*b), 1u);
+  // The same value from the scenario (kernel kaslr-mem=), and it round-trips.
+  std::string with_key = kTwoNode;
+  with_key.replace(with_key.find("at=0x1000000"), 12, "at=0x1000000 kaslr-mem=0x3a9");
+  const Scenario sk = scenario_of(with_key);
+  ASSERT_EQ(sk.kernel.kaslr_random_mem, std::optional<std::uint64_t>(937));
+  EXPECT_NE(write_scenario(sk).find("kaslr-mem=0x3a9"), std::string::npos);
+  auto k = run_boot(sk);
+  ASSERT_TRUE(k.ok());
+  EXPECT_EQ(k->dm.cfg.paging.page_offset_base, 0xffff8c7fc0000000ull);
+  EXPECT_EQ(k->dm.total_pages().pud, 2u);
   std::string text = kTwoNode;
   text.replace(text.find("cmdline movable_node"), 20, "cmdline movable_node nokaslr");
   auto c = run_boot(scenario_of(text), moved);

@@ -57,9 +57,12 @@ RC_GTEST_PROP(BootWalkers, fast_equals_per_page_every_policy, ()) {
   const std::vector<std::uint8_t> bytes = *gen_machine_bytes();
   auto s = decode_fuzz_machine(bytes);
   RC_PRE(s.has_value());
+  // Memory KASLR moves the direct map's virtual base (1G-aligned).
+  const auto mem_rnd = *rc::gen::maybe(rc::gen::arbitrary<std::uint64_t>());
   for (const BootPolicy& p : boot_policies()) {
     BootOptions fast, slow;
     fast.policy = slow.policy = p.name;
+    if (mem_rnd) fast.kaslr_random_memory = slow.kaslr_random_memory = *mem_rnd;
     fast.walk = WalkMode::Fast;
     slow.walk = WalkMode::PerPage;
     auto a = run_boot(*s, fast);
