@@ -135,6 +135,8 @@ rc::Gen<GenMachine> gen_machine(std::string policy, bool spill_prone) {
         if (*rc::gen::arbitrary<bool>()) s.kernel.kaslr_random_virt = *rc::gen::arbitrary<std::uint64_t>();
         break;
     }
+    // Memory KASLR's random value (the direct map's virtual base).
+    if (*rc::gen::inRange(0, 3) == 0) s.kernel.kaslr_random_mem = *rc::gen::arbitrary<std::uint64_t>();
     // GRUB puts boot_params and the command line in low memory; some loaders
     // put them high, where they become KASLR avoid regions that matter.
     if (*rc::gen::arbitrary<bool>()) {

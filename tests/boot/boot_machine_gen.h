@@ -7,7 +7,8 @@
 // fixed placement lies in node 0 RAM. Everything else varies: 1-8 nodes,
 // which of nodes 1..7 are hot-pluggable, holes and reserved e820 ranges,
 // unaligned RAM ends, kernel size and placement (16M, at=, KASLR random
-// values, loader addresses of the command line and boot_params), the
+// values, loader addresses of the command line and boot_params), memory
+// KASLR's random value, the
 // command line (movable_node, kernelcore=, movablecore=, mem=,
 // debug_pagealloc, nogbpages), CPU features and the policy.
 #pragma once
