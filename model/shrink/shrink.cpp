@@ -59,6 +59,7 @@ struct Target {
   InvariantVerdict verdict;
   bool may_panic;
   bool srat_used;
+  bool kernel_in_ram;
 };
 
 class Shrinker {
@@ -148,6 +149,9 @@ class Shrinker {
     // A machine whose SRAT the kernel accepted stays one: a minimal machine
     // should not lean on numa_init falling back to a dummy node.
     if (target_.srat_used && !j->srat_used) return false;
+    // Nor does the kernel image move out of firmware RAM: the pipeline would
+    // still boot it (e820_add_kernel_range), but no real machine looks so.
+    if (target_.kernel_in_ram && !j->kernel_in_ram) return false;
     best_ = c;
     size_ = sz;
     ++accepted_;
@@ -414,7 +418,7 @@ Result<ShrinkResult> shrink_scenario(const Scenario& s, const ShrinkOptions& opt
   start.finding.reset();
   start.expect.reset();
   start.expect_dmesg.clear();
-  Shrinker sh(opt, Target{*j->signature, j->property_verdict, j->panicked, j->srat_used}, start);
+  Shrinker sh(opt, Target{*j->signature, j->property_verdict, j->panicked, j->srat_used, j->kernel_in_ram}, start);
   if (opt.progress)
     opt.progress("shrink: target " + signature_string(*j->signature) + " (" +
                  std::string(invariant_verdict_name(j->property_verdict)) + "), start " +

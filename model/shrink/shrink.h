@@ -14,8 +14,9 @@
 //   numbers   halve sizes, round sizes and addresses to the largest power of
 //             two that keeps the failure (addresses first try 0).
 // A candidate must also keep the kernel's use of SRAT (when numa_init
-// accepted the input's SRAT, the candidate's must be accepted too) and must
-// not panic unless the input did.
+// accepted the input's SRAT, the candidate's must be accepted too), must keep
+// the kernel image inside firmware RAM when the input's was, and must not
+// panic unless the input did.
 // A candidate is only tried when it is strictly smaller (ScenarioSize), so
 // the result is never larger and the search terminates; at the fixpoint no
 // single element can be dropped (1-minimal). Deterministic: no randomness,

@@ -33,6 +33,22 @@ ViolationSignature from_result(const InvariantReport& rep, const InvariantResult
   return s;
 }
 
+// [start, end) is covered by the table's RAM and reserved-kernel entries.
+bool covered_by_ram(const std::vector<E820Entry>& table, std::uint64_t start, std::uint64_t end) {
+  std::uint64_t at = start;
+  for (bool grew = true; grew && at < end;) {
+    grew = false;
+    for (const E820Entry& e : table) {
+      if (e.type != E820Type::RAM && e.type != E820Type::RESERVED_KERN) continue;
+      if (e.addr <= at && at < e.addr + e.size) {
+        at = e.addr + e.size;
+        grew = true;
+      }
+    }
+  }
+  return at >= end;
+}
+
 bool violated(const InvariantResult& r) {
   return (r.verdict == InvariantVerdict::Finding || r.verdict == InvariantVerdict::Failure) &&
          !r.violations.empty();
@@ -62,6 +78,7 @@ Result<Judgement> judge_scenario(const Scenario& s, std::string_view property, c
   j.overall = rep.overall();
   j.panicked = st->panic.has_value();
   j.srat_used = st->numa.method == NumaMethod::AcpiSrat;
+  j.kernel_in_ram = covered_by_ram(st->e820_firmware.entries, st->kernel.text, st->kernel.end);
   j.signature = signature_of(rep, property);
   if (j.signature) {
     for (const InvariantResult& r : rep.results)

@@ -42,6 +42,10 @@ struct Judgement {
   bool panicked = false;
   // numa_init used the SRAT (not the dummy fallback after rejecting it).
   bool srat_used = false;
+  // The kernel image [_text, _end) lies in memory the firmware reports as RAM
+  // (e820 usable or reserved-kernel entries, before e820_add_kernel_range
+  // makes the image RAM whatever the firmware said).
+  bool kernel_in_ram = false;
 };
 
 // Boots `s` (with `opt`) and judges it. Input errors (an e820 map the kernel
