@@ -38,19 +38,20 @@ z3::expr kaslr_input_ok(const KaslrInput& in) {
 namespace {
 
 struct Area {
-  z3::expr valid, lo, num;
+  z3::expr valid, lo, hi, num, from_immovable, rounded_from;
 };
 
 // store_slot_info: num = 1 + (hi - lo - image) / 2M slots starting at lo.
-Area store(const z3::expr& valid, const z3::expr& lo, const z3::expr& hi, const z3::expr& image) {
+Area store(const z3::expr& valid, const z3::expr& lo, const z3::expr& hi, const z3::expr& image,
+           const z3::expr& from_immovable, const z3::expr& rounded_from) {
   z3::context& c = lo.ctx();
   z3::expr num = addr_val(c, 1) + z3::lshr(hi - lo - image, addr_val(c, 21));
-  return Area{valid, lo, num};
+  return Area{valid, lo, hi, num, from_immovable, rounded_from};
 }
 
 // __process_mem_region with one avoid region: at most two slot areas.
 void process(const KaslrInput& in, const z3::expr& present, const z3::expr& s,
-             const z3::expr& e, std::vector<Area>& out) {
+             const z3::expr& e, const z3::expr& from_immovable, std::vector<Area>& out) {
   z3::context& c = s.ctx();
   const z3::expr two_m = addr_val(c, SZ_2M);
   z3::expr lo0 = umax(s, in.minimum), hi = umin(e, in.mem_limit);
@@ -58,31 +59,53 @@ void process(const KaslrInput& in, const z3::expr& present, const z3::expr& s,
   z3::expr lo1 = round_up(lo0, two_m);
   z3::expr go1 = present && z3::ule(lo1, hi) && z3::uge(hi - lo1, in.image);
   z3::expr ov1 = z3::ult(in.avoid.start, hi) && z3::ugt(in.avoid.end, lo1);
-  out.push_back(store(go1 && !ov1, lo1, hi, in.image));
+  out.push_back(store(go1 && !ov1, lo1, hi, in.image, from_immovable, lo0));
   out.push_back(store(go1 && ov1 && z3::uge(in.avoid.start, lo1 + in.image), lo1,
-                      in.avoid.start, in.image));
+                      in.avoid.start, in.image, from_immovable, lo0));
   // second round, from the end of the avoid region
   z3::expr lo2 = round_up(in.avoid.end, two_m);
   z3::expr go2 = go1 && ov1 && z3::ule(lo2, hi) && z3::uge(hi - lo2, in.image);
-  out.push_back(store(go2, lo2, hi, in.image));
+  out.push_back(store(go2, lo2, hi, in.image, from_immovable, in.avoid.end));
 }
 
 }  // namespace
 
 z3::expr find_random_phys_addr(const KaslrInput& in, Mutant mut) {
+  return kaslr_search(in, mut).result;
+}
+
+z3::expr slot_facts(const z3::expr& lo, const z3::expr& hi, const z3::expr& image,
+                    const z3::expr& index) {
+  z3::context& c = lo.ctx();
+  z3::expr room = (z3::ule(lo, hi) && z3::uge(hi - lo, image)) ||
+                  (z3::ule(lo, lo + image) && z3::ule(lo + image, hi));
+  z3::expr num = addr_val(c, 1) + z3::lshr(hi - lo - image, addr_val(c, 21));
+  z3::expr at = lo + z3::shl(index, addr_val(c, 21));
+  return z3::implies(room && z3::ule(hi, addr_val(c, std::uint64_t{1} << 52)) && z3::ult(index, num),
+                     z3::ule(lo, at) && z3::ule(at, at + image) && z3::ule(at + image, hi));
+}
+
+z3::expr round_up_2m_facts(const z3::expr& x) {
+  z3::context& c = x.ctx();
+  return z3::implies(z3::ule(x, addr_val(c, std::uint64_t{1} << 52)),
+                     z3::uge(round_up(x, addr_val(c, SZ_2M)), x));
+}
+
+KaslrSearch kaslr_search(const KaslrInput& in, Mutant mut) {
   z3::context& c = in.image.ctx();
   std::vector<Area> areas;
   z3::expr filter_on = z3::ugt(in.immovable_cnt, cnt_val(c, 0));
   if (mut == Mutant::KaslrIgnoresImmovable) filter_on = c.bool_val(false);
   for (const KaslrRange& r : in.candidates) {
     // no immovable list: the whole candidate
-    process(in, !filter_on, r.start, r.end, areas);
+    process(in, !filter_on, r.start, r.end, c.bool_val(false), areas);
     // otherwise each overlap with an immovable range, in SRAT order
     for (unsigned j = 0; j < in.immovable.size(); ++j) {
       const KaslrRange& im = in.immovable[j];
       z3::expr present = filter_on && z3::ult(cnt_val(c, j), in.immovable_cnt) &&
                          z3::ult(r.start, im.end) && z3::ult(im.start, r.end);
-      process(in, present, umax(r.start, im.start), umin(r.end, im.end), areas);
+      process(in, present, umax(r.start, im.start), umin(r.end, im.end), c.bool_val(true),
+              areas);
     }
   }
   // slots_fetch_random: walk the areas in insertion order.
@@ -91,17 +114,22 @@ z3::expr find_random_phys_addr(const KaslrInput& in, Mutant mut) {
   z3::expr k = in.pick;
   z3::expr addr = addr_val(c, 0);
   z3::expr before = addr_val(c, 0);
-  std::vector<std::pair<z3::expr, z3::expr>> hits;
+  KaslrSearch out{{}, addr};
   for (const Area& a : areas) {
     z3::expr n = z3::ite(a.valid, a.num, addr_val(c, 0));
     z3::expr here = z3::uge(k, before) && z3::ult(k - before, n);
-    hits.emplace_back(here, a.lo + z3::shl(k - before, addr_val(c, 21)));
+    z3::expr index = k - before;
+    out.areas.push_back(KaslrArea{a.valid, a.lo, a.hi, a.num, index, here,
+                                  a.lo + z3::shl(index, addr_val(c, 21)), a.rounded_from,
+                                  a.from_immovable});
     before = before + n;
   }
-  for (size_t i = hits.size(); i-- > 0;) addr = z3::ite(hits[i].first, hits[i].second, addr);
+  for (size_t i = out.areas.size(); i-- > 0;)
+    addr = z3::ite(out.areas[i].here, out.areas[i].addr, addr);
   // find_random_phys_addr's final sanity check
   z3::expr sane = z3::uge(addr, in.minimum) && z3::ule(addr + in.image, in.mem_limit);
-  return z3::ite(z3::ult(k, slot_max) && sane, addr, addr_val(c, 0));
+  out.result = z3::ite(z3::ult(k, slot_max) && sane, addr, addr_val(c, 0));
+  return out;
 }
 
 z3::expr inside_immovable(const KaslrInput& in, const z3::expr& addr) {

@@ -33,6 +33,29 @@ z3::expr kaslr_input_ok(const KaslrInput& in);
 // find_random_phys_addr (kaslr.c): the chosen physical address, 0 if none.
 z3::expr find_random_phys_addr(const KaslrInput& in, Mutant mut = Mutant::None);
 
+// One slot area store_slot_info recorded: slots at lo, lo + 2M, ... while the
+// image ends at or below hi; `here` = the random pick falls in this area, at
+// `addr` = lo + (index << 21) with index = pick - (slots of earlier areas).
+struct KaslrArea {
+  z3::expr valid, lo, hi, num, index, here, addr;
+  z3::expr rounded_from;    // lo = round_up(rounded_from, 2M)
+  z3::expr from_immovable;  // the area lies in candidate ∩ an immovable range
+};
+struct KaslrSearch {
+  std::vector<KaslrArea> areas;  // insertion order
+  z3::expr result;               // find_random_phys_addr's answer, 0 if none
+};
+KaslrSearch kaslr_search(const KaslrInput& in, Mutant mut = Mutant::None);
+
+// Slot arithmetic, valid for every lo, hi, image, index with hi >= lo + image
+// and hi below 2^52: an index below 1 + ((hi - lo - image) >> 21) puts the
+// image [lo + (index << 21), + image) inside [lo, hi) without wrapping. The
+// theorem proves it first, then uses its instances.
+z3::expr slot_facts(const z3::expr& lo, const z3::expr& hi, const z3::expr& image,
+                    const z3::expr& index);
+// round_up(x, 2M) >= x for every x below 2^52 (no wrap there).
+z3::expr round_up_2m_facts(const z3::expr& x);
+
 // [addr, addr + image) lies inside one present immovable range.
 z3::expr inside_immovable(const KaslrInput& in, const z3::expr& addr);
 
