@@ -51,6 +51,15 @@ TEST(Optimal, linux_61_hotplug_spill_replays) {
   EXPECT_EQ(*r.machine.kernel.at + r.machine.kernel.size, 128ull << 20);
 }
 
+// The spill whose page-table run starts in the kernel's node and crosses
+// into the hot-pluggable one (the hand-written spill-2node's signature).
+TEST(Optimal, linux_61_immovable_to_hotplug_spill_replays) {
+  const ViolationSignature want{"hotplug-safety", "linux-6.1", "direct-map-pgtable", "immovable->hotplug"};
+  const auto r = optimal_replaying(want, InvariantVerdict::Finding);
+  EXPECT_EQ(objective(r, 0), 2u);
+  EXPECT_EQ(objective(r, 1), 256ull << 20);
+}
+
 TEST(Optimal, bottom_up_2013_spill_replays) {
   const ViolationSignature want{"hotplug-safety", "bottom-up-2013", "direct-map-pgtable", "hotplug"};
   const auto r = optimal_replaying(want, InvariantVerdict::Finding);
