@@ -159,6 +159,8 @@ void find_zone_movable_pfns_for_nodes(ZoneLayout& z, const Memblock& mb,
     for (int nid = 0; nid < MAX_NUMNODES; nid++) {
       std::uint64_t& zmp = z.zone_movable_pfn[static_cast<std::size_t>(nid)];
       zmp = round_up(zmp, MAX_ORDER_NR_PAGES);
+      // 0 >= end_pfn could only set it to 0 again: skip the node lookup.
+      if (zmp == 0) continue;
       std::uint64_t start_pfn = 0, end_pfn = 0;
       get_pfn_range_for_nid(mb, nid, &start_pfn, &end_pfn);
       if (zmp >= end_pfn) zmp = 0;
