@@ -53,6 +53,11 @@ Status boot_sparse(BootState& st) {
     any = true;
   }
   const phys_addr_t min_addr = SZ_16M;  // __pa(MAX_DMA_ADDRESS)
+  // At most one event per section: grow the event list once, not per node
+  // (an exact reserve per node would move every earlier event each time).
+  std::uint64_t sections = 0;
+  for (const auto& run : runs) sections += run.second;
+  st.events.reserve(st.events.size() + sections);
   for (const auto& [nid, count] : runs) {
     const std::uint64_t size = count * SECTION_MAP_BYTES;
     const phys_addr_t buf =
@@ -63,7 +68,6 @@ Status boot_sparse(BootState& st) {
     }
     // vmemmap_alloc_block: one section at a time, any node, goal 16M.
     const std::string note = "memmap node " + std::to_string(nid) + " (per section)";
-    st.events.reserve(st.events.size() + count);
     for (std::uint64_t i = 0; i < count;) {
       const phys_addr_t b = st.mb.alloc_try_nid_raw(SECTION_MAP_BYTES, SECTION_MAP_BYTES, min_addr,
                                                     MEMBLOCK_ALLOC_ACCESSIBLE, nid);

@@ -26,16 +26,26 @@ ZonePfns x86_max_zone_pfns(std::uint64_t max_low_pfn) {
   return m;  // MOVABLE and DEVICE stay 0
 }
 
-// get_pfn_range_for_nid (mm/page_alloc.c)
-void get_pfn_range_for_nid(const Memblock& mb, int nid, std::uint64_t* start_pfn,
-                           std::uint64_t* end_pfn) {
+namespace {
+
+// get_pfn_range_for_nid's loop over one node's memory ranges.
+void pfn_span(const std::vector<PfnRange>& node_ranges, std::uint64_t* start_pfn,
+              std::uint64_t* end_pfn) {
   *start_pfn = ~std::uint64_t{0};
   *end_pfn = 0;
-  for (const PfnRange& r : mb.mem_pfn_ranges(nid)) {
+  for (const PfnRange& r : node_ranges) {
     *start_pfn = std::min(*start_pfn, r.start_pfn);
     *end_pfn = std::max(*end_pfn, r.end_pfn);
   }
   if (*start_pfn == ~std::uint64_t{0}) *start_pfn = 0;
+}
+
+}  // namespace
+
+// get_pfn_range_for_nid (mm/page_alloc.c)
+void get_pfn_range_for_nid(const Memblock& mb, int nid, std::uint64_t* start_pfn,
+                           std::uint64_t* end_pfn) {
+  pfn_span(mb.mem_pfn_ranges(nid), start_pfn, end_pfn);
 }
 
 // find_usable_zone_for_movable (mm/page_alloc.c)
@@ -188,10 +198,11 @@ void adjust_zone_range_for_zone_movable(const ZoneLayout& z, bool mirrored_kerne
 
 namespace {
 
-std::uint64_t absent_in(const Memblock& mb, int nid, std::uint64_t s, std::uint64_t e) {
-  // __absent_pages_in_range (mm/page_alloc.c)
+// __absent_pages_in_range (mm/page_alloc.c), over the node's memory ranges.
+std::uint64_t absent_in(const std::vector<PfnRange>& node_ranges, std::uint64_t s,
+                        std::uint64_t e) {
   std::uint64_t nr_absent = e - s;
-  for (const PfnRange& r : mb.mem_pfn_ranges(nid)) {
+  for (const PfnRange& r : node_ranges) {
     nr_absent -= std::clamp(r.end_pfn, s, e) - std::clamp(r.start_pfn, s, e);
   }
   return nr_absent;
@@ -203,7 +214,9 @@ std::uint64_t absent_in(const Memblock& mb, int nid, std::uint64_t s, std::uint6
 NodeZones node_zones(const ZoneLayout& z, const Memblock& mb, bool mirrored_kernelcore, int nid) {
   NodeZones nz;
   nz.nid = nid;
-  get_pfn_range_for_nid(mb, nid, &nz.start_pfn, &nz.end_pfn);
+  // The node's ranges once, for its span and every zone's absent pages.
+  const std::vector<PfnRange> node_ranges = mb.mem_pfn_ranges(nid);
+  pfn_span(node_ranges, &nz.start_pfn, &nz.end_pfn);  // get_pfn_range_for_nid
   for (int zt = 0; zt < MAX_NR_ZONES; ++zt) {
     ZoneSpan& span = nz.zones[static_cast<std::size_t>(zt)];
     if (!nz.start_pfn && !nz.end_pfn) continue;
@@ -230,7 +243,7 @@ NodeZones node_zones(const ZoneLayout& z, const Memblock& mb, bool mirrored_kern
     std::uint64_t ae = std::clamp(nz.end_pfn, zone_low, zone_high);
     adjust_zone_range_for_zone_movable(z, mirrored_kernelcore, nid, zt, nz.start_pfn, nz.end_pfn,
                                        &as, &ae);
-    std::uint64_t absent = absent_in(mb, nid, as, ae);
+    std::uint64_t absent = absent_in(node_ranges, as, ae);
     const std::uint64_t zmp = valid_nid(nid) ? z.zone_movable_pfn[static_cast<std::size_t>(nid)] : 0;
     if (mirrored_kernelcore && zmp) {
       // Mirror pages are absent from MOVABLE, non-mirror pages from NORMAL.
