@@ -10,6 +10,7 @@
 #include <rapidcheck.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "impl/boot/boot.h"
 #include "model/invariants/invariants.h"
@@ -154,9 +155,11 @@ TEST(BootProperty, srat_first_keeps_hotplug_nodes_free_with_movable_node) {
         const bool panicked = accepted_panic(m, *st);
         if (!panicked) RC_ASSERT(st->numa.method == NumaMethod::AcpiSrat);
         for (const auto& [e, n] : hotplug_hits(m, *st)) {
-          RC_FAIL(std::string(owner_name(e.owner)) + " (" + std::string(phase_name(e.phase)) + ") [" +
-                  std::to_string(e.range.start) + ", " + std::to_string(e.range.end) +
-                  ") lies in hot-pluggable node " + std::to_string(n) + ": " + e.note);
+          char range[64];
+          std::snprintf(range, sizeof range, "[%#llx, %#llx)", static_cast<unsigned long long>(e.range.start),
+                        static_cast<unsigned long long>(e.range.end));
+          RC_FAIL(std::string(owner_name(e.owner)) + " (" + std::string(phase_name(e.phase)) + ") " + range +
+                  " lies in hot-pluggable node " + std::to_string(n) + ": " + e.note);
         }
         if (panicked) return;
         const InvariantResult r = check_hotplug_safety(*st);
