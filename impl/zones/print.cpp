@@ -46,11 +46,21 @@ std::vector<std::string> print_movable_zone_start(const ZoneLayout& z) {
 // free_area_init: "Early memory node ranges" ("  node %3d: [mem ...]")
 std::vector<std::string> print_early_memory_node_ranges(const Memblock& mb) {
   std::vector<std::string> out{"Early memory node ranges"};
-  for (const PfnRange& r : mb.mem_pfn_ranges(MAX_NUMNODES)) {
-    std::string nid = std::to_string(r.nid);
-    while (nid.size() < 3) nid = " " + nid;
-    out.push_back("  node " + nid + ": [mem " + khex(r.start_pfn << PAGE_SHIFT, 18) + "-" +
-                  khex((r.end_pfn << PAGE_SHIFT) - 1, 18) + "]");
+  const std::vector<PfnRange> ranges = mb.mem_pfn_ranges(MAX_NUMNODES);
+  out.reserve(ranges.size() + 1);
+  for (const PfnRange& r : ranges) {
+    const std::string nid = std::to_string(r.nid);
+    std::string line;
+    line.reserve(64);  // one allocation: "  node NNN: [mem " + 2 x 18 digits + "-]"
+    line += "  node ";
+    if (nid.size() < 3) line.append(3 - nid.size(), ' ');
+    line += nid;
+    line += ": [mem ";
+    line += khex(r.start_pfn << PAGE_SHIFT, 18);
+    line += '-';
+    line += khex((r.end_pfn << PAGE_SHIFT) - 1, 18);
+    line += ']';
+    out.push_back(std::move(line));
   }
   return out;
 }
