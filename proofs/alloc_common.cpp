@@ -32,11 +32,14 @@ std::vector<Obligation> extremal_obligations(z3::context& c, const AllocSetup& s
   obs.push_back(bottom_up
                     ? Obligation{"Lemma: round_up(y, align) is the smallest aligned value >= y "
                                  "(0 where it wraps)",
-                                 z3::implies(is_pow2(la), round_up_facts(lx, ly, la))}
+                                 z3::implies(is_pow2(la), round_up_facts(lx, ly, la)), true}
                     : Obligation{"Lemma: round_down(y, align) is the largest aligned value <= y",
-                                 z3::implies(is_pow2(la), round_down_facts(lx, ly, la))});
-  obs.push_back({"Lemma: [x, x + size) ends at or below t iff x <= t - size",
-                 block_fit_facts(lx, ly, ls)});
+                                 z3::implies(is_pow2(la), round_down_facts(lx, ly, la)), true});
+  int part = 0;
+  for (const z3::expr& p : block_fit_facts_parts(lx, ly, ls))
+    obs.push_back({"Lemma: [x, x + size) ends at or below t iff x <= t - size (part " +
+                       std::to_string(++part) + " of 4)",
+                   p, true});
   z3::expr facts = c.bool_val(true);
   for (const SearchCandidate& k : search.candidates) {
     facts = facts && (bottom_up ? round_up_facts(other, k.ts, q.align)

@@ -42,8 +42,8 @@ TheoremDef theorem_kaslr_in_immovable() {
               round_up_2m_facts(a.rounded_from);
     body.obligations = {
         {"Lemma: slot index below the area's count puts the image inside [lo, hi)",
-         slot_facts(lo, hi, im, ix)},
-        {"Lemma: round_up(x, 2M) >= x below 2^52", round_up_2m_facts(lo)},
+         slot_facts(lo, hi, im, ix), true},
+        {"Lemma: round_up(x, 2M) >= x below 2^52", round_up_2m_facts(lo), true},
     };
     z3::expr is_some_area = c.bool_val(false);
     for (size_t i = 0; i < search.areas.size(); ++i) {

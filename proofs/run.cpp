@@ -63,7 +63,7 @@ Outcome run_theorem(const TheoremDef& def, const RunOptions& opts) {
     }
     o.verdict = Verdict::Proved;
     for (const Obligation& ob : body.obligations) {
-      z3::expr query = body.pre && !ob.goal;
+      z3::expr query = ob.lemma ? !ob.goal : body.pre && !ob.goal;
       z3spec::CheckResult r = z3spec::check(c, query, co, o.stats);
       if (r.verdict == Verdict::Proved) {
         ++o.checked;

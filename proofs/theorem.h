@@ -23,6 +23,10 @@ using z3spec::Verdict;
 struct Obligation {
   std::string name;  // a fixed sentence, e.g. "Coverage is as specified"
   z3::expr goal;     // must hold whenever the preconditions hold
+  // A lemma over its own fresh variables, valid for every value: checked
+  // without the theorem's preconditions (which only slow the solver down).
+  // Later obligations use its instances as hypotheses.
+  bool lemma = false;
 };
 
 // What a counterexample becomes.

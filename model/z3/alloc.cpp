@@ -89,11 +89,21 @@ z3::expr round_up_facts(const z3::expr& x, const z3::expr& y, const z3::expr& al
          (z3::uge(ru, y) || ru == zero) && aligned(ru, align);
 }
 
+std::vector<z3::expr> block_fit_facts_parts(const z3::expr& x, const z3::expr& t,
+                                            const z3::expr& size) {
+  z3::expr ends_below = z3::ule(x + size, t) && z3::ule(x, x + size);
+  return {z3::implies(z3::uge(t, size) && z3::ule(x, t - size), ends_below),
+          z3::implies(z3::uge(t, size) && ends_below, z3::ule(x, t - size)),
+          z3::implies(z3::ult(x, t) && z3::uge(t - x, size),
+                      z3::uge(t, size) && z3::ule(x, t - size)),
+          z3::implies(z3::ult(x, t) && z3::uge(t, size) && z3::ule(x, t - size),
+                      z3::uge(t - x, size))};
+}
+
 z3::expr block_fit_facts(const z3::expr& x, const z3::expr& t, const z3::expr& size) {
-  return z3::implies(z3::uge(t, size),
-                     z3::ule(x, t - size) == (z3::ule(x + size, t) && z3::ule(x, x + size))) &&
-         z3::implies(z3::ult(x, t), z3::uge(t - x, size) == (z3::uge(t, size) &&
-                                                               z3::ule(x, t - size)));
+  z3::expr f = x.ctx().bool_val(true);
+  for (const z3::expr& p : block_fit_facts_parts(x, t, size)) f = f && p;
+  return f;
 }
 
 FreeRangeSearch search_free_ranges(const SymType& memory, const SymType& reserved,

@@ -8,6 +8,8 @@
 // the highest fit, bottom-up the lowest.
 #pragma once
 
+#include <vector>
+
 #include <z3++.h>
 
 #include "model/z3/ops.h"
@@ -76,7 +78,10 @@ z3::expr round_down_facts(const z3::expr& x, const z3::expr& y, const z3::expr& 
 z3::expr round_up_facts(const z3::expr& x, const z3::expr& y, const z3::expr& align);
 // Adder facts about a block [x, x + size) and a range end t, valid for every
 // x, t, size: it ends at or below t exactly when x <= t - size (t >= size),
-// and for x < t, t - x >= size says the same.
+// and for x < t, t - x >= size says the same. Four implications, one per
+// direction, so each is a small query on its own.
+std::vector<z3::expr> block_fit_facts_parts(const z3::expr& x, const z3::expr& t,
+                                            const z3::expr& size);
 z3::expr block_fit_facts(const z3::expr& x, const z3::expr& t, const z3::expr& size);
 
 // Set of addresses in memory regions carrying HOTPLUG that [r, r+size) touches.
