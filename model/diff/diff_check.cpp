@@ -29,16 +29,18 @@ std::optional<std::string> DiffCheck::check(std::span<const Op> trace) {
   }
   // Model and kernel states were equal after each of these steps, so the
   // spec judges the kernel as much as the model.
-  Memblock mb;
+  Memblock before, mb;
   for (std::size_t i = 0; i < agreed; ++i) {
     if (i >= kSpecSteps && i + 1 != agreed) {
       apply_op(mb, trace[i]);
       continue;
     }
-    const Memblock before = mb;
+    before = mb;  // assignment reuses the region arrays' storage
     const OpResult r = apply_op(mb, trace[i]);
     std::string gap;
-    if (auto v = spec::check_step(before, trace[i], r, mb, &gap)) {
+    // `before` was judged as the previous step's `after` while no step was skipped.
+    const spec::StepOptions opts{.iterators = true, .before_checked = i > 0 && i <= kSpecSteps};
+    if (auto v = spec::check_step(before, trace[i], r, mb, &gap, opts)) {
       return "spec violation at step " + std::to_string(i + 1) + " (" + to_string(trace[i]) +
              "): " + v->to_string() + "\ntrace:\n" + trace_to_text(trace.first(i + 1));
     }
