@@ -609,12 +609,13 @@ phys_addr_t Memblock::find_in_range_node(phys_addr_t size, phys_addr_t align, ph
   start = std::max(start, PAGE_SIZE);  // never hand out page 0
   end = std::max(start, end);
 
-  phys_addr_t found = 0;
-  if (bottom_up) {
+  // __memblock_find_range_bottom_up
+  const auto search_up = [&](phys_addr_t lo, phys_addr_t hi) {
+    phys_addr_t found = 0;
     for_each_mem_range_fwd(*this, MemblockTypeId::Memory, &reserved, nid, flags,
                            [&](const MemRange& r) {
-                             const phys_addr_t this_start = kclamp(r.start, start, end);
-                             const phys_addr_t this_end = kclamp(r.end, start, end);
+                             const phys_addr_t this_start = kclamp(r.start, lo, hi);
+                             const phys_addr_t this_end = kclamp(r.end, lo, hi);
                              const phys_addr_t cand = round_up(this_start, align);
                              if (cand < this_end && this_end - cand >= size) {
                                found = cand;
@@ -622,11 +623,15 @@ phys_addr_t Memblock::find_in_range_node(phys_addr_t size, phys_addr_t align, ph
                              }
                              return false;
                            });
-  } else {
+    return found;
+  };
+  // __memblock_find_range_top_down
+  const auto search_down = [&](phys_addr_t lo, phys_addr_t hi) {
+    phys_addr_t found = 0;
     for_each_mem_range_rev(*this, MemblockTypeId::Memory, &reserved, nid, flags,
                            [&](const MemRange& r) {
-                             const phys_addr_t this_start = kclamp(r.start, start, end);
-                             const phys_addr_t this_end = kclamp(r.end, start, end);
+                             const phys_addr_t this_start = kclamp(r.start, lo, hi);
+                             const phys_addr_t this_end = kclamp(r.end, lo, hi);
                              if (this_end < size) return false;
                              const phys_addr_t cand = round_down(this_end - size, align);
                              if (cand >= this_start) {
@@ -635,8 +640,19 @@ phys_addr_t Memblock::find_in_range_node(phys_addr_t size, phys_addr_t align, ph
                              }
                              return false;
                            });
+    return found;
+  };
+
+  if (!bottom_up) return search_down(start, end);
+  if (!legacy_bottom_up_kernel_end) return search_up(start, end);  // 6.1
+  // Linux 3.13's rule (not 6.1): bottom-up only above the kernel's end, and
+  // a top-down search of the whole range when that finds nothing.
+  if (end > legacy_bottom_up_kernel_end) {
+    if (const phys_addr_t found = search_up(std::max(start, legacy_bottom_up_kernel_end), end))
+      return found;
+    ++legacy_bottom_up_fallbacks;  // 3.13 warned (once) here
   }
-  return found;
+  return search_down(start, end);
 }
 
 // memblock_find_in_range (mm/memblock.c)

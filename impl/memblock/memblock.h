@@ -130,6 +130,16 @@ class Memblock {
   bool system_has_some_mirror = false;
   // The first kernel BUG this state ran into (None: the kernel is alive).
   KernelBug kernel_bug = KernelBug::None;
+  // Not 6.1: Linux 3.13's bottom-up rule in memblock_find_in_range_node, for
+  // the bottom-up-2013 boot policy. Non-zero: the kernel's end (_end); a
+  // bottom-up search whose end lies above it searches only from it up, and
+  // when that finds nothing (or end is not above it) the whole range is
+  // searched top-down. 0 (the default): 6.1, no such rule.
+  phys_addr_t legacy_bottom_up_kernel_end = 0;
+  // How many bottom-up searches above legacy_bottom_up_kernel_end failed and
+  // fell back to top-down (where 3.13 gave its one-time WARN). Mutable: the
+  // searches are const, as the kernel's WARN_ONCE state is outside memblock.
+  mutable std::uint64_t legacy_bottom_up_fallbacks = 0;
 
   MemblockType& type(MemblockTypeId id) { return id == MemblockTypeId::Memory ? memory : reserved; }
   const MemblockType& type(MemblockTypeId id) const {

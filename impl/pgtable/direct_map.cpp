@@ -135,13 +135,18 @@ Result<phys_addr_t> alloc_pages(DirectMap& dm, Memblock& mb, std::uint64_t n, st
     // memblock; a failure falls to extend_brk, which BUG()s once brk is sealed.
     if (!(dm.min_pfn_mapped < dm.max_pfn_mapped)) return panic_alloc(dm);
     const phys_addr_t lo = dm.min_pfn_mapped << PAGE_SHIFT, hi = dm.max_pfn_mapped << PAGE_SHIFT;
+    const std::uint64_t fallbacks = mb.legacy_bottom_up_fallbacks;
     const phys_addr_t a = mb.phys_alloc_range(PAGE_SIZE, PAGE_SIZE, lo, hi);
     if (!a) return panic_alloc(dm);
+    // The 3.13 rule (bottom-up-2013) fell back to a top-down search: the page
+    // is taken one call at a time, as the literal walk does.
+    const bool fell_back = mb.legacy_bottom_up_fallbacks != fallbacks;
     std::uint64_t k = 1;
     // Bulk: the next single-page allocations would take the neighbouring free
     // pages one by one. Only safe while a one-page reservation cannot make
     // the reserved array double (cnt + 1 <= max).
-    if (dm.cfg.walk == WalkMode::Fast && n > 1 && mb.reserved.cnt() < mb.reserved.max) {
+    if (dm.cfg.walk == WalkMode::Fast && !fell_back && n > 1 &&
+        mb.reserved.cnt() < mb.reserved.max) {
       const std::uint64_t room = mb.bottom_up ? room_above(mb, a, hi) : room_below(mb, a, lo);
       const std::uint64_t e = std::min(n - 1, room);
       if (e) {
@@ -150,7 +155,7 @@ Result<phys_addr_t> alloc_pages(DirectMap& dm, Memblock& mb, std::uint64_t n, st
         k += e;
       }
     }
-    record(dm, PgtSource::Memblock, a, k, !mb.bottom_up, call);
+    record(dm, PgtSource::Memblock, a, k, !mb.bottom_up || fell_back, call);
     last = mb.bottom_up ? a + (k - 1) * PAGE_SIZE : a - (k - 1) * PAGE_SIZE;
     n -= k;
   }
