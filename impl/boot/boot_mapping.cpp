@@ -11,32 +11,10 @@ namespace mbv {
 
 namespace {
 
-// bottom-up-2013: 3.13's __memblock_find_range_bottom_up never searched
-// below the kernel's end. Emulated by hiding [0, kernel_end) behind a
-// temporary reservation for the duration of init_mem_mapping; the real
-// reservations under it are restored afterwards.
-struct KernelEndClamp {
-  std::vector<PhysRange> saved;
-  PhysRange hidden;
-};
-
-KernelEndClamp clamp_below_kernel_end(Memblock& mb, phys_addr_t kernel_end) {
-  KernelEndClamp c;
-  c.hidden = PhysRange{0, kernel_end};
-  for (const MemblockRegion& r : mb.reserved.regions) {
-    if (!r.size) continue;
-    const PhysRange pr{r.base, r.end()};
-    if (pr.intersects(c.hidden))
-      c.saved.push_back({std::max(pr.start, c.hidden.start), std::min(pr.end, c.hidden.end)});
-  }
-  (void)mb.reserve(0, kernel_end);
-  return c;
-}
-
-void unclamp(Memblock& mb, const KernelEndClamp& c) {
-  (void)mb.phys_free(c.hidden.start, c.hidden.size());
-  for (const PhysRange& r : c.saved) (void)mb.reserve(r.start, r.size());
-}
+// 3.13's one-time WARN when a bottom-up search above the kernel failed and
+// memblock retried top-down (mm/memblock.c of Linux 3.13; not in 6.1).
+constexpr const char* kBottomUpFallbackWarning =
+    "memblock: bottom-up allocation failed, memory hotunplug may be affected";
 
 }  // namespace
 
@@ -69,16 +47,24 @@ Status boot_direct_map(BootState& st) {
   cfg.phase = st.phase;
   cfg.walk = st.options.walk;
 
-  std::optional<KernelEndClamp> clamp;
-  if (st.policy.bottom_up_from_kernel_end && st.mb.bottom_up)
-    clamp = clamp_below_kernel_end(st.mb, st.kernel.end);
+  // bottom-up-2013: memblock follows 3.13's rule while the direct map is
+  // built (bottom-up from _end, top-down when that fails); 6.1 otherwise.
+  const phys_addr_t saved_kernel_end = st.mb.legacy_bottom_up_kernel_end;
+  const std::uint64_t fallbacks = st.mb.legacy_bottom_up_fallbacks;
+  if (st.policy.bottom_up_from_kernel_end) st.mb.legacy_bottom_up_kernel_end = st.kernel.end;
   auto dm = init_mem_mapping(st.mb, cfg);
-  if (clamp) unclamp(st.mb, *clamp);
-  if (!dm) return dm.error();
+  st.mb.legacy_bottom_up_kernel_end = saved_kernel_end;
+  const bool warned = st.mb.legacy_bottom_up_fallbacks != fallbacks;
+  if (!dm) {
+    if (warned) st.log.push_back(kBottomUpFallbackWarning);
+    return dm.error();
+  }
   st.dm = std::move(*dm);
 
-  for (std::string& line : st.dm.dmesg_lines())
+  for (std::string& line : st.dm.dmesg_lines()) {
     if (!line.empty()) st.log.push_back(std::move(line));
+  }
+  if (warned) st.log.push_back(kBottomUpFallbackWarning);
   // Optionally, page-table runs are cut at SRAT memory-affinity edges so each
   // event lies in one node and carries it (memblock has no nids yet; a run
   // may spill across an edge). Uncut, an event carries its first page's node.
