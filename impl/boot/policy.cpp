@@ -15,7 +15,8 @@ const std::array<BootPolicy, 3>& table() {
        false, false, false, false},
       {"bottom-up-2013",
        "the 3.13 design (Tang Chen, 2013): before SRAT, bottom-up allocations start at the "
-       "kernel's end, so page tables sit right above the kernel",
+       "kernel's end, so page tables sit right above the kernel; when nothing is free there, "
+       "memblock retries top-down with a warning",
        false, false, true, false},
       {"srat-first",
        "the 2019 proposal: parse SRAT (mark HOTPLUG) before the direct map and allocate "

@@ -21,8 +21,10 @@ struct BootPolicy {
   // (with HOTPLUG already marked, top-down allocations skip hot-pluggable
   // memory, so the page tables go to the top of immovable memory).
   bool direct_map_top_down = false;
-  // The 3.13 design: bottom-up allocations during init_mem_mapping never go
-  // below the kernel's end (__memblock_find_range_bottom_up started there).
+  // The 3.13 design: during init_mem_mapping memblock follows 3.13's
+  // memblock_find_in_range_node (Memblock::legacy_bottom_up_kernel_end =
+  // _end): bottom-up only above the kernel's end, and a top-down retry of the
+  // whole range, with a WARN, when that finds nothing.
   bool bottom_up_from_kernel_end = false;
   // Whether the policy claims that no unmovable boot allocation lands in
   // SRAT-hotpluggable memory when movable_node is set.
