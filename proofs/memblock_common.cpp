@@ -1,5 +1,7 @@
 #include "proofs/memblock_common.h"
 
+#include "model/shrink/reproducer.h"
+
 #include <cinttypes>
 #include <cstdio>
 
@@ -181,7 +183,21 @@ std::function<Witness(const z3::model&, const std::string&)> memblock_witness(Mb
       Op same{OpKind::Remove, 0, 0};
       sc = validate_step(c, same, pre, mb, 0);
     }
-    w.reproducer = header + (op ? "" : "# then (internal): " + call + "\n") + trace_to_text(trace);
+    if (op) {
+      // An operation's counterexample is a scenario with an ops section, the
+      // one reproducer format: `mbverify replay` judges each step by model/spec.
+      std::vector<std::string> comments;
+      for (std::size_t at = 0; at < header.size();) {
+        const std::size_t nl = header.find('\n', at);
+        comments.push_back(header.substr(at + 2, nl - at - 2));  // drop "# "
+        at = nl + 1;
+      }
+      comments.push_back("replay: mbverify replay <this file>");
+      w.reproducer = op_counterexample_text(trace, "z3-" + std::string(op_kind_name(op->kind)), comments);
+      w.extension = ".scenario";
+    } else {
+      w.reproducer = header + "# then (internal): " + call + "\n" + trace_to_text(trace);
+    }
     w.replays = sc.verdict == Verdict::Counterexample;
     w.replay_note = sc.verdict == Verdict::Counterexample ? "impl: " + sc.failed
                                                           : "impl satisfies the relation";

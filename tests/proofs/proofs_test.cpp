@@ -22,7 +22,7 @@ namespace {
 RunOptions ci(const TheoremDef& t, Mutant m = Mutant::None) {
   RunOptions o;
   o.bound = t.ci_bound;
-  o.timeout_ms = 60000;
+  o.timeout_ms = 180000;  // generous: a deadline hit under a loaded CI runner would read as UNKNOWN
   o.mutant = m;
   o.minimize = false;
   return o;
