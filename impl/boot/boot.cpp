@@ -75,11 +75,11 @@ std::string format_allocation_table(const BootState& st) {
   out += buf;
   for (const AllocEvent& e : st.events) {
     const std::string range = kmem_range(e.range.start, e.range.end, 18);
-    std::snprintf(buf, sizeof buf, "%-20s %-12s %-41s %5s %-8s %s\n",
+    std::snprintf(buf, sizeof buf, "%-20s %-12s %-41s %5s %-8s %.*s\n",
                   std::string(owner_name(e.owner)).c_str(), std::string(phase_name(e.phase)).c_str(),
                   e.range.empty() ? "(empty)" : range.substr(5, range.size() - 6).c_str(),
                   e.nid == NUMA_NO_NODE ? "-" : std::to_string(e.nid).c_str(), hotplug_of(e.range),
-                  e.note.c_str());
+                  static_cast<int>(e.note().size()), e.note().data());
     out += buf;
   }
   return out;

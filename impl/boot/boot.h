@@ -157,7 +157,7 @@ Status boot_zones(BootState& st);
 Status boot_handoff(BootState& st);
 
 // Records a memblock allocation/reservation made by the pipeline itself.
-void boot_record(BootState& st, Owner owner, PhysRange range, std::string note);
+void boot_record(BootState& st, Owner owner, PhysRange range, const EventNote& note);
 // The SRAT node of an address (NUMA_NO_NODE when SRAT does not cover it).
 int truth_node_of(const std::vector<SratTruthRange>& truth, phys_addr_t addr);
 

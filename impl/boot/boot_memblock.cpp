@@ -5,9 +5,8 @@
 
 namespace mbv {
 
-void boot_record(BootState& st, Owner owner, PhysRange range, std::string note) {
-  st.events.push_back(
-      AllocEvent{owner, st.phase, range, truth_node_of(st.truth, range.start), std::move(note)});
+void boot_record(BootState& st, Owner owner, PhysRange range, const EventNote& note) {
+  st.events.emplace_back(owner, st.phase, range, truth_node_of(st.truth, range.start), note);
 }
 
 // early_reserve_memory (arch/x86/kernel/setup.c)

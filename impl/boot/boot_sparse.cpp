@@ -67,7 +67,7 @@ Status boot_sparse(BootState& st) {
       continue;
     }
     // vmemmap_alloc_block: one section at a time, any node, goal 16M.
-    const std::string note = "memmap node " + std::to_string(nid) + " (per section)";
+    const EventNote note("memmap node " + std::to_string(nid) + " (per section)");
     for (std::uint64_t i = 0; i < count;) {
       const phys_addr_t b = st.mb.alloc_try_nid_raw(SECTION_MAP_BYTES, SECTION_MAP_BYTES, min_addr,
                                                     MEMBLOCK_ALLOC_ACCESSIBLE, nid);
@@ -85,11 +85,17 @@ Status boot_sparse(BootState& st) {
         continue;
       const std::uint64_t k = std::min(count - i, blocks_free_below(st.mb, b, min_addr));
       if (!k) continue;
-      MB_CHECK(st.mb.reserve(b - k * SECTION_MAP_BYTES, k * SECTION_MAP_BYTES) == 0,
-               "bulk memmap reservation failed");
+      const PhysRange bulk{b - k * SECTION_MAP_BYTES, b};
+      MB_CHECK(st.mb.reserve(bulk.start, bulk.size()) == 0, "bulk memmap reservation failed");
+      // The node of each block: only the SRAT ranges meeting the bulk can hold
+      // it, and the first of them (in table order) that does is its node.
+      std::vector<SratTruthRange> meeting;
+      for (const SratTruthRange& t : st.truth)
+        if (t.range.intersects(bulk)) meeting.push_back(t);
       for (std::uint64_t j = 1; j <= k; ++j) {
         const phys_addr_t c = b - j * SECTION_MAP_BYTES;
-        boot_record(st, Owner::Memmap, {c, c + SECTION_MAP_BYTES}, note);
+        st.events.emplace_back(Owner::Memmap, st.phase, PhysRange{c, c + SECTION_MAP_BYTES},
+                               truth_node_of(meeting, c), note);
       }
       i += k;
     }

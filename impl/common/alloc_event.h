@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -70,13 +71,46 @@ constexpr std::string_view phase_name(Phase p) {
   return "?";
 }
 
+// An event's note: immutable text that copies share. A boot records one
+// event per memmap section on some machines (2,048 for 8 x 64 GiB nodes), all
+// of a node with the same note; sharing it saves a heap copy per event.
+// String literals are referenced, never copied (the consteval constructor
+// accepts only constants, so the text has static storage).
+class EventNote {
+ public:
+  EventNote() = default;
+  consteval EventNote(const char* literal) : literal_(literal) {}
+  EventNote(std::string text)
+      : shared_(text.empty() ? nullptr : std::make_shared<const std::string>(std::move(text))) {}
+
+  std::string_view view() const { return shared_ ? std::string_view(*shared_) : literal_; }
+
+ private:
+  std::shared_ptr<const std::string> shared_;  // null for a literal or an empty note
+  std::string_view literal_;
+};
+
 struct AllocEvent {
   Owner owner = Owner::Other;
   Phase phase = Phase::BeforeSrat;
   PhysRange range;
   int nid = NUMA_NO_NODE;  // node of the range per SRAT, NUMA_NO_NODE if unknown
-  std::string note;        // e.g. "PTE page for [0x80000000-0x80200000)"
-  friend bool operator==(const AllocEvent&, const AllocEvent&) = default;
+
+  AllocEvent() = default;
+  AllocEvent(Owner o, Phase p, PhysRange r, int node, EventNote note = {})
+      : owner(o), phase(p), range(r), nid(node), note_(std::move(note)) {}
+
+  // e.g. "PTE page for [0x80000000-0x80200000)"
+  std::string_view note() const { return note_.view(); }
+  void set_note(EventNote note) { note_ = std::move(note); }
+
+  friend bool operator==(const AllocEvent& a, const AllocEvent& b) {
+    return a.owner == b.owner && a.phase == b.phase && a.range == b.range && a.nid == b.nid &&
+           a.note() == b.note();
+  }
+
+ private:
+  EventNote note_;
 };
 
 }  // namespace mbv

@@ -57,7 +57,7 @@ std::string node_kinds(const BootState& st, const PhysRange& r) {
 bool allocator_placed(const AllocEvent& e) {
   switch (e.owner) {
     case Owner::DirectMapPageTable:
-      return e.note.find("from brk") == std::string::npos;
+      return e.note().find("from brk") == std::string::npos;
     case Owner::NodeData:
     case Owner::CrashKernel:
     case Owner::MemblockArray:
@@ -136,7 +136,7 @@ InvariantResult check_hotplug_safety(const BootState& st) {
       v.guaranteed = r.guaranteed && srat_used && allocator_placed(e) && !pinned_by_fixed(t.nid);
       v.what = std::string(owner_name(e.owner)) + " (" + std::string(phase_name(e.phase)) + ") " +
                mem(e.range) + " lies in hot-pluggable node " + std::to_string(t.nid) + " " +
-               mem(t.range) + ": " + e.note;
+               mem(t.range) + ": " + std::string(e.note());
       r.violations.push_back(std::move(v));
       break;
     }

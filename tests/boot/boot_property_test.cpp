@@ -60,7 +60,7 @@ std::vector<std::pair<AllocEvent, int>> hotplug_hits(const GenMachine& m, const 
 // (not one of the brk pages inside the image).
 bool pre_srat_pgtable(const AllocEvent& e) {
   return e.owner == Owner::DirectMapPageTable && e.phase == Phase::BeforeSrat &&
-         e.note.find("from brk") == std::string::npos;
+         e.note().find("from brk") == std::string::npos;
 }
 
 // A panic (the direct map found no page-table page) is a failure, except in
@@ -100,7 +100,7 @@ bool accepted_panic(const GenMachine& m, const BootState& st) {
 // image and its brk, [0, 1M), the initrd, firmware reservations).
 bool allocator_placed(const AllocEvent& e) {
   switch (e.owner) {
-    case Owner::DirectMapPageTable: return e.note.find("from brk") == std::string::npos;
+    case Owner::DirectMapPageTable: return e.note().find("from brk") == std::string::npos;
     case Owner::NodeData:
     case Owner::CrashKernel:
     case Owner::MemblockArray:
@@ -157,7 +157,7 @@ TEST(BootProperty, srat_first_keeps_hotplug_nodes_free_with_movable_node) {
           std::snprintf(range, sizeof range, "[%#llx, %#llx)", static_cast<unsigned long long>(e.range.start),
                         static_cast<unsigned long long>(e.range.end));
           RC_FAIL(std::string(owner_name(e.owner)) + " (" + std::string(phase_name(e.phase)) + ") " + range +
-                  " lies in hot-pluggable node " + std::to_string(n) + ": " + e.note);
+                  " lies in hot-pluggable node " + std::to_string(n) + ": " + std::string(e.note()));
         }
         if (panicked) return;
         const InvariantResult r = check_hotplug_safety(*st);
@@ -203,7 +203,7 @@ TEST(BootProperty, linux61_and_bottom_up_break_hotplug_safety_only_through_pre_s
                   ") in hot-pluggable node " + std::to_string(n) +
                   (allocator_placed(e) ? " that no pre-SRAT page-table page pinned: "
                                        : " is a fixed range, not a page-table spill: ") +
-                  e.note);
+                  std::string(e.note()));
         }
         RC_TAG(policy, hits.empty() ? "clean" : "page tables in hotplug");
         const InvariantResult r = check_hotplug_safety(*st);

@@ -135,8 +135,8 @@ TEST(BootPipeline, SpillBottomUp2013) {
   const InvariantReport rep = check_invariants(st);
   EXPECT_EQ(rep.overall(), InvariantVerdict::Finding);
   for (const AllocEvent& e : st.events)
-    if (e.owner == Owner::DirectMapPageTable && e.note.find("from memblock") != std::string::npos)
-      EXPECT_GE(e.range.start, st.kernel.end) << e.note;
+    if (e.owner == Owner::DirectMapPageTable && e.note().find("from memblock") != std::string::npos)
+      EXPECT_GE(e.range.start, st.kernel.end) << e.note();
 }
 
 // An SRAT whose nodes overlap is rejected by numa_cleanup_meminfo; the boot
@@ -372,7 +372,7 @@ TEST(BootPipeline, SparsePerSectionFallbackFastEqualsLiteral) {
     ASSERT_TRUE(a.ok() && b.ok());
     std::size_t per_section = 0;
     for (const AllocEvent& e : a->events)
-      if (e.note.find("(per section)") != std::string::npos) ++per_section;
+      if (e.note().find("(per section)") != std::string::npos) ++per_section;
     EXPECT_EQ(per_section, (0x200000000u + 0xa00000000u) / SECTION_BYTES);
     EXPECT_EQ(a->events, b->events);
     EXPECT_EQ(a->mb, b->mb);
@@ -399,9 +399,9 @@ TEST(BootPipeline, PgtableRunCutAtNodeEdge) {
     EXPECT_EQ(pgt[i]->nid, 0);
     EXPECT_EQ(pgt[i + 1]->nid, 1);
     // Same run: the same call, each piece says how many pages it holds.
-    const std::string call = pgt[i]->note.substr(0, pgt[i]->note.find(" ("));
-    EXPECT_EQ(pgt[i + 1]->note.substr(0, pgt[i + 1]->note.find(" (")), call);
-    EXPECT_NE(pgt[i]->note.find(" here)"), std::string::npos) << pgt[i]->note;
+    const std::string_view call = pgt[i]->note().substr(0, pgt[i]->note().find(" ("));
+    EXPECT_EQ(pgt[i + 1]->note().substr(0, pgt[i + 1]->note().find(" (")), call);
+    EXPECT_NE(pgt[i]->note().find(" here)"), std::string::npos) << pgt[i]->note();
   }
   EXPECT_EQ(edges, 1);
   // hotplug-safety judges each piece: the first violation is the node-1 part.
@@ -418,10 +418,10 @@ TEST(BootPipeline, PgtableRunCutAtNodeEdge) {
     for (const SratTruthRange& t : st.truth) {
       if (!t.range.intersects(e->range)) continue;
       ++hits;
-      EXPECT_TRUE(t.range.start <= e->range.start && e->range.end <= t.range.end) << e->note;
-      EXPECT_EQ(e->nid, t.nid) << e->note;
+      EXPECT_TRUE(t.range.start <= e->range.start && e->range.end <= t.range.end) << e->note();
+      EXPECT_EQ(e->nid, t.nid) << e->note();
     }
-    EXPECT_LE(hits, 1) << e->note;
+    EXPECT_LE(hits, 1) << e->note();
   }
 }
 

@@ -191,7 +191,7 @@ TEST(InitMemMapping, movable_node_spill_into_node1) {
   for (const AllocEvent& e : dm->alloc_events(cut)) {
     EXPECT_FALSE(e.range.start < 2 * SZ_1G && e.range.end > 2 * SZ_1G);
     EXPECT_EQ(e.owner, Owner::DirectMapPageTable);
-    if (e.range.start >= 2 * SZ_1G && e.note.find("memblock") != std::string::npos)
+    if (e.range.start >= 2 * SZ_1G && e.note().find("memblock") != std::string::npos)
       evt_above += e.range.size() / SZ_4K;
   }
   EXPECT_EQ(evt_above, above_2g);

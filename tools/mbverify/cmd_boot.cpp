@@ -87,7 +87,7 @@ nlohmann::json to_json(const Scenario& s, const BootState& st, const InvariantRe
                            {"end", khex(e.range.end, 0)},
                            {"node", e.nid},
                            {"hotplug", hotplug_word(st, e.range)},
-                           {"note", e.note}});
+                           {"note", e.note()}});
   }
   j["invariants"] = json::array();
   for (const InvariantResult& r : rep.results) {
