@@ -1,4 +1,5 @@
 // Reading scenario files (docs/scenario-format.md).
+#include <cstdio>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -160,8 +161,21 @@ class Reader {
   }
 
  private:
+  // Messages quote the input: bytes that are not printable ASCII are shown as
+  // \xNN so a binary line cannot garble the terminal or split the one line.
   Error err(std::string what) const {
-    return make_error(ErrorCode::BadInput, std::move(what), SourceLoc{file_, line_});
+    std::string shown;
+    for (const char c : what) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u >= 0x20 && u < 0x7f) {
+        shown += c;
+      } else {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\x%02x", u);
+        shown += buf;
+      }
+    }
+    return make_error(ErrorCode::BadInput, std::move(shown), SourceLoc{file_, line_});
   }
 
   Status version(std::string_view line) {

@@ -15,14 +15,17 @@ namespace mbv {
 namespace fs = std::filesystem;
 
 ReproducerKind reproducer_kind(std::string_view text, std::string_view filename) {
+  // The format's own first line or name wins over a byte guess: a damaged
+  // scenario must get the scenario reader's error, not a fuzz decode.
+  std::size_t i = 0;
+  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+  if (text.substr(i).starts_with("mbverify-scenario") || filename.ends_with(".scenario"))
+    return ReproducerKind::Scenario;
   if (filename.ends_with(".bin")) return ReproducerKind::FuzzInput;
   for (char c : text) {
     const auto u = static_cast<unsigned char>(c);
     if (u == 0 || u >= 0x80 || (u < 0x20 && u != '\n' && u != '\t' && u != '\r')) return ReproducerKind::FuzzInput;
   }
-  std::size_t i = 0;
-  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-  if (text.substr(i).starts_with("mbverify-scenario")) return ReproducerKind::Scenario;
   if (text.find("BIOS-e820:") != std::string_view::npos) return ReproducerKind::DmesgLog;
   if (filename.ends_with(".trace")) return ReproducerKind::Trace;
   // First line that is not a comment or blank: a kernel call means a trace.

@@ -178,11 +178,9 @@ group_scenario() {
 group_replay() {
   bad_names text.txt replay text.txt
   bad_names empty.txt replay empty.txt
-  known "a .scenario whose body is not text is decoded as a boot_pipeline fuzz input (exit 0)" \
-    bad_names header-then-garbage.scenario replay header-then-garbage.scenario
+  bad_names header-then-garbage.scenario replay header-then-garbage.scenario
   bad_names bad-call.trace replay bad-call.trace
-  known "'the scenario has no e820 entries' does not name the file (impl/boot SourceLoc is the scenario name)" \
-    bad_names header-only.scenario replay header-only.scenario
+  bad_names header-only.scenario replay header-only.scenario
 }
 
 group_boot() {
@@ -192,8 +190,7 @@ group_boot() {
   bad_names empty.txt boot empty.txt
   bad_names header-then-garbage.scenario boot header-then-garbage.scenario
   bad_names garbage.bin boot --dmesg garbage.bin
-  known "'the scenario has no e820 entries' does not name the file (impl/boot SourceLoc is the scenario name)" \
-    bad_names header-only.scenario boot header-only.scenario
+  bad_names header-only.scenario boot header-only.scenario
 }
 
 # Issue #6's acceptance: what `make fuzz` leaves in findings/ replays with

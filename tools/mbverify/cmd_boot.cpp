@@ -144,7 +144,10 @@ int run_boot_cmd(const BootCliOptions& o) {
   bo.walk = o.walk == "per-page" ? WalkMode::PerPage : WalkMode::Fast;
   auto st = run_boot(*sc, bo);
   if (!st) {
-    std::fprintf(stderr, "mbverify boot: %s\n", st.error().to_string().c_str());
+    // The pipeline names the scenario by its `name`; the user needs the file.
+    Error e = st.error();
+    if (e.where.file.empty() || e.where.file == sc->name) e.where.file = !o.dmesg.empty() ? o.dmesg : o.scenario;
+    std::fprintf(stderr, "mbverify boot: %s\n", e.to_string().c_str());
     return kExitUsage;
   }
   const InvariantReport rep = check_invariants(*st);

@@ -64,7 +64,10 @@ int run_replay_cmd(const ReplayCliOptions& o) {
   so.property = o.property;
   auto story = tell_story(*sc, so);
   if (!story) {
-    std::fprintf(stderr, "mbverify replay: %s\n", story.error().to_string().c_str());
+    // The pipeline names the scenario by its `name`; the user needs the file.
+    Error e = story.error();
+    if (e.where.file.empty() || e.where.file == sc->name) e.where.file = o.file;
+    std::fprintf(stderr, "mbverify replay: %s\n", e.to_string().c_str());
     return kExitUsage;
   }
   std::fwrite(story->text.data(), 1, story->text.size(), stdout);
