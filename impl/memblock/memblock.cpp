@@ -549,6 +549,8 @@ std::vector<MemRange> Memblock::walk_mem_ranges(MemblockTypeId a, std::optional<
                                                 int nid, std::uint32_t flags, bool reverse) const {
   std::vector<MemRange> out;
   const MemblockType* tb = b ? &type(*b) : nullptr;
+  // At most one range per region of `a` and per gap of `b`: grow once.
+  out.reserve(type(a).cnt() + (tb ? tb->cnt() : 0) + 1);
   auto push = [&out](const MemRange& r) {
     out.push_back(r);
     return false;
