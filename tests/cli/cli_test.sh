@@ -191,6 +191,19 @@ group_boot() {
   bad_names header-then-garbage.scenario boot header-then-garbage.scenario
   bad_names garbage.bin boot --dmesg garbage.bin
   bad_names header-only.scenario boot header-only.scenario
+  # --events-per-node cuts the 6.1 spill's page-table run at the SRAT node
+  # edge: one piece stays in node 0, the other lies wholly in hot-pluggable
+  # node 1 and names its share of the run; without the flag it is one event
+  # that is only partly in hot-pluggable memory.
+  local spill=$SRC/corpus/machines/spill-2node.scenario
+  local piece='0x0000000080000000-0x0000000086e3bfff         1 YES      31806 page-table pages'
+  ok - boot "$spill" --events-per-node
+  grep -qF "$piece" "$T/out" || fail "boot --events-per-node: no node-1 piece of the spill"
+  grep -qF '(28220 here)' "$T/out" || fail "boot --events-per-node: the piece does not give its share"
+  ok - boot "$spill"
+  grep -qF "$piece" "$T/out" && fail "boot without --events-per-node: the spill run was cut"
+  grep -qF '0x0000000086e3bfff         0 partly   31806' "$T/out" ||
+    fail "boot without --events-per-node: the spill is not one partly-hotplug event"
 }
 
 # Issue #6's acceptance: what `make fuzz` leaves in findings/ replays with

@@ -27,6 +27,7 @@ struct BootCliOptions {
   std::optional<std::uint64_t> kaslr_random;
   std::optional<std::uint64_t> kernel_at;
   std::string walk = "fast";
+  bool events_per_node = false;
   bool json = false;
 };
 
@@ -142,6 +143,7 @@ int run_boot_cmd(const BootCliOptions& o) {
   bo.kaslr_random = o.kaslr_random;
   bo.kernel_at = o.kernel_at;
   bo.walk = o.walk == "per-page" ? WalkMode::PerPage : WalkMode::Fast;
+  bo.pgtable_events_per_node = o.events_per_node;
   auto st = run_boot(*sc, bo);
   if (!st) {
     // The pipeline names the scenario by its `name`; the user needs the file.
@@ -195,6 +197,8 @@ void register_boot(CLI::App& app, int& exit_code) {
   ka->excludes(kr);
   sub->add_option("--walk", opt->walk, "page-table walker of the direct map (fast, per-page)")
       ->check(CLI::IsMember({"fast", "per-page"}));
+  sub->add_flag("--events-per-node", opt->events_per_node,
+                "cut direct-map page-table events at SRAT node edges (one node per event)");
   sub->add_flag("--json", opt->json, "machine-readable report (schema mbverify-boot/1)");
   sub->callback([opt, sub, &exit_code] {
     if (opt->scenario.empty() && opt->dmesg.empty()) {
