@@ -22,6 +22,7 @@
 #include "impl/memblock/op.h"
 #include "impl/trace/trace_decode.h"
 #include "model/spec/spec.h"
+#include "model/spec/spec_state.h"
 
 // Translation-validation mode (opt-in: the memblock_ops_tv target, built only
 // when asked for; fuzz/memblock_ops/CMakeLists.txt): after the spec has
@@ -47,13 +48,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // Two states swapped each step; assigning one to the other reuses the
   // region vectors' storage, so a step allocates nothing for them.
   mbv::Memblock before, mb;
+  // The meaning of each after state is built once and carried into the next
+  // step as the meaning of its before (StepOptions::before_state).
+  mbv::spec::SpecState meaning[2];
   std::size_t walked = 0;
   for (std::size_t i = 0; i < trace->size() && walked <= kRegionBudget; ++i) {
     before = mb;
     const mbv::OpResult r = mbv::apply_op(mb, (*trace)[i]);
     std::string gap;
     // Every law on every step; `before` is the previous step's checked after.
-    const mbv::spec::StepOptions opts{.iterators = true, .before_checked = i > 0};
+    const mbv::spec::StepOptions opts{.iterators = true,
+                                      .before_checked = i > 0,
+                                      .before_state = i > 0 ? &meaning[(i + 1) % 2] : nullptr,
+                                      .after_state = &meaning[i % 2]};
     if (auto v = mbv::spec::check_step(before, (*trace)[i], r, mb, &gap, opts)) {
       std::fprintf(stderr, "spec violation at step %zu (%s -> %lld): %s\ntrace:\n%s", i,
                    mbv::to_string((*trace)[i]).c_str(), static_cast<long long>(r.value),

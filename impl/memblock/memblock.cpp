@@ -548,6 +548,13 @@ bool Memblock::should_skip_region(MemblockTypeId t, const MemblockRegion& m, int
 std::vector<MemRange> Memblock::walk_mem_ranges(MemblockTypeId a, std::optional<MemblockTypeId> b,
                                                 int nid, std::uint32_t flags, bool reverse) const {
   std::vector<MemRange> out;
+  walk_mem_ranges(a, b, nid, flags, reverse, out);
+  return out;
+}
+
+void Memblock::walk_mem_ranges(MemblockTypeId a, std::optional<MemblockTypeId> b, int nid,
+                               std::uint32_t flags, bool reverse, std::vector<MemRange>& out) const {
+  out.clear();
   const MemblockType* tb = b ? &type(*b) : nullptr;
   // At most one range per region of `a` and per gap of `b`: grow once.
   out.reserve(type(a).cnt() + (tb ? tb->cnt() : 0) + 1);
@@ -559,7 +566,6 @@ std::vector<MemRange> Memblock::walk_mem_ranges(MemblockTypeId a, std::optional<
     for_each_mem_range_rev(*this, a, tb, nid, flags, push);
   else
     for_each_mem_range_fwd(*this, a, tb, nid, flags, push);
-  return out;
 }
 
 // for_each_free_mem_range (include/linux/memblock.h)
@@ -593,12 +599,18 @@ std::vector<MemRange> Memblock::reserved_mem_ranges() const {
 // for_each_mem_pfn_range via __next_mem_pfn_range (mm/memblock.c)
 std::vector<PfnRange> Memblock::mem_pfn_ranges(int nid) const {
   std::vector<PfnRange> out;
+  mem_pfn_ranges(nid, out);
+  return out;
+}
+
+void Memblock::mem_pfn_ranges(int nid, std::vector<PfnRange>& out) const {
+  out.clear();
+  out.reserve(memory.regions.size());
   for (const MemblockRegion& r : memory.regions) {
     const std::uint64_t spfn = pfn_up(r.base), epfn = pfn_down(r.base + r.size);
     if (spfn >= epfn) continue;
     if (nid == MAX_NUMNODES || nid == r.nid) out.push_back(PfnRange{spfn, epfn, r.nid});
   }
-  return out;
 }
 
 // ---------------------------------------------------------------------------

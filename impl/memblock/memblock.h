@@ -236,8 +236,14 @@ class Memblock {
   // a alone), filtered by should_skip_region; nid MAX_NUMNODES = NUMA_NO_NODE.
   std::vector<MemRange> walk_mem_ranges(MemblockTypeId a, std::optional<MemblockTypeId> b,
                                         int nid, std::uint32_t flags, bool reverse) const;
+  // The same walk into `out` (cleared first, its storage reused), for callers
+  // that walk many times, such as the spec's iterator laws on every step.
+  void walk_mem_ranges(MemblockTypeId a, std::optional<MemblockTypeId> b, int nid,
+                       std::uint32_t flags, bool reverse, std::vector<MemRange>& out) const;
   // for_each_mem_pfn_range (nid == MAX_NUMNODES means all nodes)
   std::vector<PfnRange> mem_pfn_ranges(int nid) const;
+  // The same into `out` (cleared first, its storage reused).
+  void mem_pfn_ranges(int nid, std::vector<PfnRange>& out) const;
   // should_skip_region
   bool should_skip_region(MemblockTypeId t, const MemblockRegion& m, int nid,
                           std::uint32_t flags) const;

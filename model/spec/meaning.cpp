@@ -19,12 +19,24 @@ void push_normal(std::vector<Seg>& out, const Seg& s) {
 
 IntervalMap IntervalMap::of_regions(const std::vector<MemblockRegion>& regions) {
   IntervalMap m;
-  m.segs_.reserve(regions.size());
-  for (const auto& r : regions) {
-    if (r.size == 0) continue;  // the dummy (I5) covers nothing
-    push_normal(m.segs_, Seg{r.base, r.base + r.size, Attr{r.nid, r.flags}});
-  }
+  m.assign_regions(regions);
   return m;
+}
+
+void IntervalMap::assign_regions(const std::vector<MemblockRegion>& regions) {
+  segs_.clear();
+  segs_.reserve(regions.size());
+  for (const auto& r : regions) {
+    // The dummy (I5) covers nothing; a region wrapping past 2^64 (I8
+    // broken) is left out, as push_normal leaves out empty runs.
+    if (r.base + r.size <= r.base) continue;
+    const Seg s{r.base, r.base + r.size, Attr{r.nid, r.flags}};
+    // push_normal, inline: merge into the previous run when touching with equal Attr.
+    if (!segs_.empty() && segs_.back().end == s.start && segs_.back().attr == s.attr)
+      segs_.back().end = s.end;
+    else
+      segs_.push_back(s);
+  }
 }
 
 std::optional<Attr> IntervalMap::at(phys_addr_t addr) const {
@@ -51,19 +63,29 @@ bool IntervalMap::covers(phys_addr_t start, phys_addr_t end) const {
   return start >= end || gaps_in(start, end).empty();
 }
 
+namespace {
+// Index of the first segment ending above addr (segments are sorted and disjoint).
+std::size_t first_ending_above(const std::vector<Seg>& segs, phys_addr_t addr) {
+  return static_cast<std::size_t>(
+      std::upper_bound(segs.begin(), segs.end(), addr, [](phys_addr_t a, const Seg& s) { return a < s.end; }) -
+      segs.begin());
+}
+}  // namespace
+
 bool IntervalMap::intersects(phys_addr_t start, phys_addr_t end) const {
-  for (const auto& s : segs_)
-    if (s.start < end && start < s.end) return true;
-  return false;
+  // Some segment s has s.start < end and start < s.end: of the segments
+  // ending above start, the first has the lowest start (also for start >= end).
+  const std::size_t i = first_ending_above(segs_, start);
+  return i < segs_.size() && segs_[i].start < end;
 }
 
 std::vector<PhysRange> IntervalMap::gaps_in(phys_addr_t start, phys_addr_t end) const {
   std::vector<PhysRange> gaps;
   phys_addr_t cur = start;
-  for (const auto& s : segs_) {
-    if (cur >= end) break;
-    if (s.end <= cur) continue;
-    if (s.start >= end) break;
+  // Segments ending at or below start cannot matter: start the scan past them.
+  for (std::size_t i = first_ending_above(segs_, start); i < segs_.size(); ++i) {
+    const Seg& s = segs_[i];
+    if (cur >= end || s.start >= end) break;
     if (s.start > cur) gaps.push_back({cur, s.start});
     cur = std::max(cur, s.end);
   }
@@ -71,36 +93,50 @@ std::vector<PhysRange> IntervalMap::gaps_in(phys_addr_t start, phys_addr_t end) 
   return gaps;
 }
 
+// Only the segments meeting [start, end) change, plus a merge with the
+// segment on either side; the rest of the (normal) map is kept as it is and
+// the new middle is spliced in. Equivalent to rewriting the whole map and
+// re-normalising (tests/spec: IntervalMap.update_splice_equals_rebuild).
 void IntervalMap::update(phys_addr_t start, phys_addr_t end,
                          const std::function<std::optional<Attr>(std::optional<Attr>)>& f) {
   if (start >= end) return;
-  std::vector<Seg> out;
-  out.reserve(segs_.size() + 4);
-  auto emit = [&](phys_addr_t a, phys_addr_t b, std::optional<Attr> v) {
-    if (v) push_normal(out, Seg{a, b, *v});
+  const std::size_t lo = first_ending_above(segs_, start);  // first segment meeting the window
+  std::size_t hi = lo;                                      // first segment at or past end
+  while (hi < segs_.size() && segs_[hi].start < end) ++hi;
+  // The untouched neighbours join the rebuilt middle so touching runs with
+  // equal Attr merge across the window's edges.
+  const std::size_t a = lo > 0 ? lo - 1 : lo;
+  const std::size_t b = hi < segs_.size() ? hi + 1 : hi;
+  std::vector<Seg> mid;
+  mid.reserve(hi - lo + 4);
+  if (a < lo) mid.push_back(segs_[a]);
+  auto emit = [&](phys_addr_t x, phys_addr_t y, std::optional<Attr> v) {
+    if (v) push_normal(mid, Seg{x, y, *v});
   };
   phys_addr_t cur = start;  // next address of [start, end) not yet rewritten
-  for (const auto& s : segs_) {
-    if (s.end <= start || s.start >= end) {
-      if (s.start >= end && cur < end) {  // trailing gap inside the window
-        emit(cur, end, f(std::nullopt));
-        cur = end;
-      }
-      push_normal(out, s);
-      continue;
-    }
-    if (s.start < start) push_normal(out, Seg{s.start, start, s.attr});
-    const phys_addr_t a = std::max(s.start, start);
-    const phys_addr_t b = std::min(s.end, end);
-    if (a > cur) emit(cur, a, f(std::nullopt));
-    emit(a, b, f(s.attr));
-    cur = b;
-    if (s.end > end) push_normal(out, Seg{end, s.end, s.attr});
+  for (std::size_t i = lo; i < hi; ++i) {
+    const Seg& s = segs_[i];
+    if (s.start < start) push_normal(mid, Seg{s.start, start, s.attr});
+    const phys_addr_t x = std::max(s.start, start);
+    const phys_addr_t y = std::min(s.end, end);
+    if (x > cur) emit(cur, x, f(std::nullopt));
+    emit(x, y, f(s.attr));
+    cur = y;
+    if (s.end > end) push_normal(mid, Seg{end, s.end, s.attr});
   }
   if (cur < end) emit(cur, end, f(std::nullopt));
-  std::sort(out.begin(), out.end(), [](const Seg& x, const Seg& y) { return x.start < y.start; });
-  segs_.clear();
-  for (const auto& s : out) push_normal(segs_, s);
+  if (hi < b) push_normal(mid, segs_[hi]);
+  // Replace segs_[a, b) by mid.
+  const auto first = segs_.begin() + static_cast<std::ptrdiff_t>(a);
+  const std::size_t old_n = b - a;
+  if (mid.size() <= old_n) {
+    std::copy(mid.begin(), mid.end(), first);
+    segs_.erase(first + static_cast<std::ptrdiff_t>(mid.size()), first + static_cast<std::ptrdiff_t>(old_n));
+  } else {
+    std::copy(mid.begin(), mid.begin() + static_cast<std::ptrdiff_t>(old_n), first);
+    segs_.insert(segs_.begin() + static_cast<std::ptrdiff_t>(b), mid.begin() + static_cast<std::ptrdiff_t>(old_n),
+                 mid.end());
+  }
 }
 
 void IntervalMap::fill(phys_addr_t start, phys_addr_t end, Attr attr) {

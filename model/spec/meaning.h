@@ -38,6 +38,8 @@ class IntervalMap {
   IntervalMap() = default;
   // Builds the map of a sorted, disjoint list of regions (check_state first).
   static IntervalMap of_regions(const std::vector<MemblockRegion>& regions);
+  // *this = of_regions(regions), reusing this map's storage.
+  void assign_regions(const std::vector<MemblockRegion>& regions);
 
   const std::vector<Seg>& segs() const { return segs_; }
   bool empty() const { return segs_.empty(); }

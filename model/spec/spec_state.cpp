@@ -163,16 +163,22 @@ std::string describe_config_difference(const Config& e, const Config& a) {
 
 SpecState SpecState::of(const Memblock& mb) {
   SpecState s;
-  s.meaning = Meaning::of(mb);
-  s.config = config_of(mb);
-  s.memory_total = mb.memory.total_size;
-  s.reserved_total = mb.reserved.total_size;
+  s.assign_of(mb);
+  return s;
+}
+
+void SpecState::assign_of(const Memblock& mb) {
+  meaning.memory.assign_regions(mb.memory.regions);
+  meaning.reserved.assign_regions(mb.reserved.regions);
+  config = config_of(mb);
+  memory_total = mb.memory.total_size;
+  reserved_total = mb.reserved.total_size;
+  memory_cuts.clear();
   const auto& rs = mb.memory.regions;
   for (std::size_t i = 0; i + 1 < rs.size(); ++i)
     if (rs[i].size && rs[i + 1].size && rs[i].end() == rs[i + 1].base && rs[i].nid == rs[i + 1].nid &&
         rs[i].flags == rs[i + 1].flags)
-      s.memory_cuts.push_back(rs[i + 1].base);
-  return s;
+      memory_cuts.push_back(rs[i + 1].base);
 }
 
 std::vector<MemblockRegion> SpecState::memory_regions() const {
@@ -189,15 +195,6 @@ std::vector<MemblockRegion> SpecState::memory_regions() const {
     out.push_back({b, seg.end - b, seg.attr.flags, seg.attr.nid});
   }
   return out;
-}
-
-bool skip_memory(const Attr& m, int nid, std::uint32_t flags, bool movable_node) {
-  if (nid != NUMA_NO_NODE && nid != m.nid) return true;
-  if (movable_node && (m.flags & MEMBLOCK_HOTPLUG) && !(flags & MEMBLOCK_HOTPLUG)) return true;
-  if ((flags & MEMBLOCK_MIRROR) && !(m.flags & MEMBLOCK_MIRROR)) return true;
-  if (!(flags & MEMBLOCK_NOMAP) && (m.flags & MEMBLOCK_NOMAP)) return true;
-  if (!(flags & MEMBLOCK_DRIVER_MANAGED) && (m.flags & MEMBLOCK_DRIVER_MANAGED)) return true;
-  return false;
 }
 
 std::vector<FreePiece> free_pieces(const SpecState& s, const std::vector<MemblockRegion>& regions) {

@@ -46,6 +46,8 @@ struct SpecState {
   std::vector<phys_addr_t> memory_cuts;
 
   static SpecState of(const Memblock& mb);
+  // *this = of(mb), reusing this state's storage.
+  void assign_of(const Memblock& mb);
   // The memory regions the meaning implies: the runs split at the cuts.
   std::vector<MemblockRegion> memory_regions() const;
   friend bool operator==(const SpecState&, const SpecState&) = default;
@@ -71,7 +73,15 @@ SpecOutcome spec_apply(SpecState& s, const Op& op, const CanReserve& can_reserve
 phys_addr_t cap_size(phys_addr_t base, phys_addr_t size);
 
 // should_skip_region (mm/memblock.c) for a memory run with attributes m.
-bool skip_memory(const Attr& m, int nid, std::uint32_t flags, bool movable_node);
+// Inline: the iterator laws call it for every free piece of every walk.
+inline bool skip_memory(const Attr& m, int nid, std::uint32_t flags, bool movable_node) {
+  if (nid != NUMA_NO_NODE && nid != m.nid) return true;
+  if (movable_node && (m.flags & MEMBLOCK_HOTPLUG) && !(flags & MEMBLOCK_HOTPLUG)) return true;
+  if ((flags & MEMBLOCK_MIRROR) && !(m.flags & MEMBLOCK_MIRROR)) return true;
+  if (!(flags & MEMBLOCK_NOMAP) && (m.flags & MEMBLOCK_NOMAP)) return true;
+  if (!(flags & MEMBLOCK_DRIVER_MANAGED) && (m.flags & MEMBLOCK_DRIVER_MANAGED)) return true;
+  return false;
+}
 
 // Memory minus reserved, restricted to runs not skipped for (nid, flags):
 // the maximal free ranges of single memory regions, ascending.

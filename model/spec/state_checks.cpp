@@ -1,7 +1,6 @@
 #include "model/spec/state_checks.h"
 
 #include <algorithm>
-#include <set>
 
 #include "model/spec/meaning.h"
 #include "model/spec/spec_state.h"
@@ -166,11 +165,13 @@ Check explain_free_walk(const Memblock& mb, const SpecState& s, int nid, std::ui
 // The fast path of one free walk: forward equals the meaning's free pieces
 // that pass the skip rules (which implies bounded, well-formed, disjoint and
 // ascending, each also checked on the fly), reverse equals forward backwards.
-// One list of pieces serves every walk; false on the first mismatch.
+// One list of pieces serves every walk; fwd and rev are scratch buffers whose
+// storage is reused from walk to walk. False on the first mismatch.
 bool free_walk_matches(const Memblock& mb, const SpecState& s, const std::vector<FreePiece>& pieces, int nid,
-                       std::uint32_t flags, std::size_t bound) {
+                       std::uint32_t flags, std::size_t bound, std::vector<MemRange>& fwd,
+                       std::vector<MemRange>& rev) {
   const int want_nid = nid == MAX_NUMNODES ? NUMA_NO_NODE : nid;
-  const auto fwd = mb.free_mem_ranges(nid, flags);
+  mb.walk_mem_ranges(MemblockTypeId::Memory, MemblockTypeId::Reserved, nid, flags, false, fwd);
   if (fwd.size() > bound) return false;
   std::size_t k = 0;
   for (const FreePiece& p : pieces) {
@@ -182,7 +183,7 @@ bool free_walk_matches(const Memblock& mb, const SpecState& s, const std::vector
     ++k;
   }
   if (k != fwd.size()) return false;
-  const auto rev = mb.free_mem_ranges_reverse(nid, flags);
+  mb.walk_mem_ranges(MemblockTypeId::Memory, MemblockTypeId::Reserved, nid, flags, true, rev);
   if (rev.size() != fwd.size()) return false;
   for (std::size_t i = 0; i < rev.size(); ++i)
     if (!(rev[i] == fwd[fwd.size() - 1 - i])) return false;
@@ -200,21 +201,31 @@ Check check_iterators(const Memblock& mb, const SpecState& s) {
   // (nid, flags) pairs to walk: every flag filter for "any node", and the
   // node filter for the first real node and for MAX_NUMNODES (treated as any).
   // Kept to a handful so a check stays linear in the number of regions.
-  std::vector<std::pair<int, std::uint32_t>> walks;
+  std::pair<int, std::uint32_t> walks[6];
+  std::size_t n_walks = 0;
   for (std::uint32_t f : {MEMBLOCK_NONE, MEMBLOCK_MIRROR, MEMBLOCK_NOMAP, MEMBLOCK_HOTPLUG})
-    walks.push_back({NUMA_NO_NODE, f});
-  walks.push_back({MAX_NUMNODES, MEMBLOCK_NONE});
-  std::set<int> nids{MAX_NUMNODES};
+    walks[n_walks++] = {NUMA_NO_NODE, f};
+  walks[n_walks++] = {MAX_NUMNODES, MEMBLOCK_NONE};
+  // The pfn walks: MAX_NUMNODES (all nodes) and the first real node, in
+  // ascending order of nid.
+  int pfn_nids[2] = {MAX_NUMNODES, MAX_NUMNODES};
+  std::size_t n_pfn = 1;
   for (const auto& r : regions)
     if (r.nid != MAX_NUMNODES && r.nid != NUMA_NO_NODE) {
-      walks.push_back({r.nid, MEMBLOCK_NONE});
-      nids.insert(r.nid);
+      walks[n_walks++] = {r.nid, MEMBLOCK_NONE};
+      pfn_nids[0] = std::min(r.nid, MAX_NUMNODES);
+      pfn_nids[1] = std::max(r.nid, MAX_NUMNODES);
+      n_pfn = 2;
       break;
     }
 
+  // Scratch buffers shared by all free walks of this check (the free walks
+  // of for_each_free_mem_range(_reverse), which wrap walk_mem_ranges).
+  std::vector<MemRange> fwd, rev;
   const std::vector<FreePiece> pieces = free_pieces(s, regions);
-  for (const auto& [nid, flags] : walks) {
-    if (free_walk_matches(mb, s, pieces, nid, flags, bound)) continue;
+  for (std::size_t w = 0; w < n_walks; ++w) {
+    const auto [nid, flags] = walks[w];
+    if (free_walk_matches(mb, s, pieces, nid, flags, bound, fwd, rev)) continue;
     if (auto v = explain_free_walk(mb, s, nid, flags, bound)) return v;
     return violation("iterators: free = memory - reserved",
                      "for_each_free_mem_range(nid " + std::to_string(nid) + ", flags " + fmt_hex(flags) +
@@ -223,33 +234,36 @@ Check check_iterators(const Memblock& mb, const SpecState& s) {
 
   // for_each_mem_range: memory with HOTPLUG|DRIVER_MANAGED, so NOMAP is left out;
   // an empty type reports its dummy [0, 0) (map 3.2).
-  std::vector<MemRange> want_mem;
+  std::vector<MemRange>& want = rev;  // reused: the free walks are done
+  want.clear();
   for (const auto& r : regions)
-    if (!(r.flags & MEMBLOCK_NOMAP)) want_mem.push_back({r.base, r.end(), r.nid});
-  if (regions.empty()) want_mem.push_back({0, 0, mb.memory.regions[0].nid});
-  if (auto got = mb.mem_ranges(); got != want_mem)
+    if (!(r.flags & MEMBLOCK_NOMAP)) want.push_back({r.base, r.end(), r.nid});
+  if (regions.empty()) want.push_back({0, 0, mb.memory.regions[0].nid});
+  if (auto got = mb.mem_ranges(); got != want)
     return violation("iterators: for_each_mem_range = non-NOMAP memory",
-                     "got " + show_ranges(got) + ", meaning says " + show_ranges(want_mem));
+                     "got " + show_ranges(got) + ", meaning says " + show_ranges(want));
 
-  std::vector<MemRange> want_res;
-  for (const auto& sg : s.meaning.reserved.segs()) want_res.push_back({sg.start, sg.end, sg.attr.nid});
-  if (want_res.empty()) want_res.push_back({0, 0, mb.reserved.regions[0].nid});
-  if (auto got = mb.reserved_mem_ranges(); got != want_res)
+  want.clear();
+  for (const auto& sg : s.meaning.reserved.segs()) want.push_back({sg.start, sg.end, sg.attr.nid});
+  if (want.empty()) want.push_back({0, 0, mb.reserved.regions[0].nid});
+  if (auto got = mb.reserved_mem_ranges(); got != want)
     return violation("iterators: for_each_reserved_mem_range = reserved",
-                     "got " + show_ranges(got) + ", meaning says " + show_ranges(want_res));
+                     "got " + show_ranges(got) + ", meaning says " + show_ranges(want));
 
-  for (int nid : nids) {
-    if (nid == NUMA_NO_NODE) continue;  // the pfn walk's "all nodes" is MAX_NUMNODES
-    std::vector<PfnRange> want;
+  std::vector<PfnRange> got_pfn, want_pfn;
+  for (std::size_t k = 0; k < n_pfn; ++k) {
+    const int nid = pfn_nids[k];
+    want_pfn.clear();
     for (const auto& r : regions) {
       const auto sp = pfn_up(r.base), ep = pfn_down(r.end());
       if (sp >= ep) continue;
-      if (nid == MAX_NUMNODES || r.nid == nid) want.push_back({sp, ep, r.nid});
+      if (nid == MAX_NUMNODES || r.nid == nid) want_pfn.push_back({sp, ep, r.nid});
     }
-    if (auto got = mb.mem_pfn_ranges(nid); got != want)
-      return violation(
-          "iterators: for_each_mem_pfn_range = whole pages of memory",
-          "nid " + std::to_string(nid) + " got " + show_pfns(got) + ", meaning says " + show_pfns(want));
+    mb.mem_pfn_ranges(nid, got_pfn);
+    if (got_pfn != want_pfn)
+      return violation("iterators: for_each_mem_pfn_range = whole pages of memory",
+                       "nid " + std::to_string(nid) + " got " + show_pfns(got_pfn) + ", meaning says " +
+                           show_pfns(want_pfn));
   }
   return std::nullopt;
 }

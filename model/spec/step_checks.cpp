@@ -404,8 +404,11 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
     return std::nullopt;
   }
 
-  // Both meanings, built once per step and shared by every check below.
-  const SpecState sb = SpecState::of(before);
+  // Both meanings, built once per step and shared by every check below (the
+  // meaning of `before` may come from the caller, built on the step before).
+  SpecState sb_own;
+  if (!options.before_state) sb_own = SpecState::of(before);
+  const SpecState& sb = options.before_state ? *options.before_state : sb_own;
 
   // Steps that hit a documented kernel gap are not predicted (docs/spec.md).
   if (op.kind == OpKind::TrimMemory) {
@@ -420,7 +423,10 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
     return violation(v->property, where_msg(op) + v->message);
   if (auto v = check_type_shape(after.reserved, false, kRelational))
     return violation(v->property, where_msg(op) + v->message);
-  const SpecState sa = SpecState::of(after);
+  SpecState sa_own;
+  SpecState& sa_slot = options.after_state ? *options.after_state : sa_own;
+  sa_slot.assign_of(after);
+  const SpecState& sa = sa_slot;
   // The laws are a function of the state: a step that left a fully checked
   // state exactly as it was cannot break them.
   if (options.iterators && !(options.before_checked && before == after))

@@ -7,6 +7,7 @@
 
 #include "impl/memblock/memblock.h"
 #include "impl/memblock/op.h"
+#include "model/spec/spec_state.h"
 #include "model/spec/violation.h"
 
 namespace mbv::spec {
@@ -39,6 +40,14 @@ struct StepOptions {
   // memblock), so its shape is not checked again, nor the laws of an after
   // state equal to it.
   bool before_checked = false;
+  // Optional meaning carried across steps by a caller that checks a trace
+  // step by step: before_state, when set, must hold SpecState::of(before)
+  // (the previous step's after_state), and then the meaning of `before` is
+  // not rebuilt; after_state, when set, receives SpecState::of(after)
+  // whenever check_step returns nullopt and leaves gap_note (given) empty.
+  // The two may not alias. Same verdicts either way (tests/spec).
+  const SpecState* before_state = nullptr;
+  SpecState* after_state = nullptr;
 };
 
 // Every relation for one step. `gap_note`, when given, receives the reason
