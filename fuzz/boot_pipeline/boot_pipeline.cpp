@@ -15,10 +15,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!machine) return 0;
   auto st = mbv::run_boot(*machine);
   if (!st) return 0;  // an input the kernel rejects (no RAM, bad options)
-  const mbv::InvariantReport rep = mbv::check_invariants(*st);
+  // Verdicts only: the violations' text is built just for a failure to print
+  // (a boot can have thousands of violations; the verdicts are the same).
+  const mbv::InvariantReport rep = mbv::check_invariants(*st, {.describe = false});
   if (rep.overall() == mbv::InvariantVerdict::Failure) {
     std::fprintf(stderr, "%s\n%s", mbv::write_scenario(*machine).c_str(),
-                 mbv::format_invariant_report(rep).c_str());
+                 mbv::format_invariant_report(mbv::check_invariants(*st)).c_str());
     std::abort();
   }
   return 0;

@@ -33,22 +33,36 @@ bool movable_node_with_hotplug(const BootState& st) {
                      [](const SratTruthRange& t) { return t.hotpluggable; });
 }
 
+// SRAT ranges in address order (stable: equal starts keep SRAT order), sorted
+// once per check rather than once per event.
+std::vector<const SratTruthRange*> truth_by_start(const BootState& st) {
+  std::vector<const SratTruthRange*> out;
+  out.reserve(st.truth.size());
+  for (const SratTruthRange& t : st.truth) out.push_back(&t);
+  std::stable_sort(out.begin(), out.end(), [](const SratTruthRange* a, const SratTruthRange* b) {
+    return a->range.start < b->range.start;
+  });
+  return out;
+}
+
 // Node kinds an event touches, in address order: "immovable", "hotplug", "none".
-std::string node_kinds(const BootState& st, const PhysRange& r) {
-  std::vector<const SratTruthRange*> hit;
-  for (const SratTruthRange& t : st.truth)
-    if (t.range.intersects(r)) hit.push_back(&t);
-  std::sort(hit.begin(), hit.end(),
-            [](const SratTruthRange* a, const SratTruthRange* b) { return a->range.start < b->range.start; });
+std::string node_kinds(const std::vector<const SratTruthRange*>& sorted, const PhysRange& r) {
   std::string out;
-  std::string last;
-  if (hit.empty() || hit.front()->range.start > r.start) last = "none", out = "none";
-  for (const SratTruthRange* t : hit) {
-    const std::string k = t->hotpluggable ? "hotplug" : "immovable";
-    if (k == last) continue;
-    out += out.empty() ? k : "->" + k;
+  const char* last = nullptr;
+  bool first = true;
+  for (const SratTruthRange* t : sorted) {
+    if (!t->range.intersects(r)) continue;
+    if (first) {
+      first = false;
+      if (t->range.start > r.start) last = "none", out = "none";
+    }
+    const char* k = t->hotpluggable ? "hotplug" : "immovable";
+    if (last && std::string_view(k) == last) continue;
+    if (!out.empty()) out += "->";
+    out += k;
     last = k;
   }
+  if (first) out = "none";
   return out;
 }
 
@@ -68,6 +82,18 @@ bool allocator_placed(const AllocEvent& e) {
     default:
       return false;
   }
+}
+
+// What every check asks of the events, computed once per report.
+struct EventFacts {
+  std::vector<std::uint8_t> placed;  // allocator_placed(st.events[i])
+};
+
+EventFacts event_facts(const BootState& st) {
+  EventFacts f;
+  f.placed.reserve(st.events.size());
+  for (const AllocEvent& e : st.events) f.placed.push_back(allocator_placed(e) ? 1 : 0);
+  return f;
 }
 
 InvariantVerdict verdict_of(const InvariantResult& r) {
@@ -93,9 +119,11 @@ std::uint64_t bytes_in(const std::vector<PhysRange>& set, const PhysRange& r) {
 
 }  // namespace
 
+namespace {
+
 // 11.2.3: with movable_node, no boot allocation in SRAT-hotpluggable memory,
 // judged against SRAT itself, so pre-SRAT events count too.
-InvariantResult check_hotplug_safety(const BootState& st) {
+InvariantResult hotplug_safety(const BootState& st, const EventFacts& f, const InvariantOptions& opt) {
   InvariantResult r;
   r.name = "hotplug-safety";
   r.statement =
@@ -108,35 +136,41 @@ InvariantResult check_hotplug_safety(const BootState& st) {
   // A policy answers for what its allocator places, and only in nodes that no
   // fixed range (kernel image, [0, 1M), firmware reservations) already pins:
   // a pinned node loses HOTPLUG through the kernel-node rule whatever the order.
-  auto node_span = [&](int nid) {
+  std::vector<PhysRange> fixed;  // the non-empty ranges the allocator did not place
+  for (std::size_t i = 0; i < st.events.size(); ++i)
+    if (!st.events[i].range.empty() && !f.placed[i]) fixed.push_back(st.events[i].range);
+  std::vector<std::pair<int, bool>> pinned;  // per node, computed on first use
+  auto pinned_by_fixed = [&](int nid) {
+    for (const auto& [n, p] : pinned)
+      if (n == nid) return p;
     std::vector<PhysRange> span;
     for (const NumaBlock& b : st.numa.meminfo.blk)
       if (b.nid == nid) span.push_back({b.start, b.end});
     for (const SratTruthRange& t : st.truth)
       if (t.nid == nid) span.push_back(t.range);
-    return span;
-  };
-  auto pinned_by_fixed = [&](int nid) {
-    const std::vector<PhysRange> span = node_span(nid);
-    for (const AllocEvent& e : st.events)
-      if (!e.range.empty() && !allocator_placed(e) && bytes_in(span, e.range)) return true;
-    return false;
+    const bool p = std::any_of(fixed.begin(), fixed.end(),
+                               [&](const PhysRange& x) { return bytes_in(span, x) != 0; });
+    pinned.emplace_back(nid, p);
+    return p;
   };
   // ... and only when the kernel accepted SRAT: when numa_init falls back to
   // the dummy node (coverage check, overlapping nodes, bad_srat), every
   // HOTPLUG mark is cleared whatever the ordering.
   const bool srat_used = st.numa.method == NumaMethod::AcpiSrat;
-  for (const AllocEvent& e : st.events) {
+  const std::vector<const SratTruthRange*> sorted = truth_by_start(st);
+  for (std::size_t i = 0; i < st.events.size(); ++i) {
+    const AllocEvent& e = st.events[i];
     if (e.range.empty() || !owner_is_unmovable(e.owner)) continue;
     for (const SratTruthRange& t : st.truth) {
       if (!t.hotpluggable || !t.range.intersects(e.range)) continue;
       Violation v;
       v.event = e;
-      v.nodes = node_kinds(st, e.range);
-      v.guaranteed = r.guaranteed && srat_used && allocator_placed(e) && !pinned_by_fixed(t.nid);
-      v.what = std::string(owner_name(e.owner)) + " (" + std::string(phase_name(e.phase)) + ") " +
-               mem(e.range) + " lies in hot-pluggable node " + std::to_string(t.nid) + " " +
-               mem(t.range) + ": " + std::string(e.note());
+      v.nodes = node_kinds(sorted, e.range);
+      v.guaranteed = r.guaranteed && srat_used && f.placed[i] && !pinned_by_fixed(t.nid);
+      if (opt.describe)
+        v.what = std::string(owner_name(e.owner)) + " (" + std::string(phase_name(e.phase)) + ") " +
+                 mem(e.range) + " lies in hot-pluggable node " + std::to_string(t.nid) + " " +
+                 mem(t.range) + ": " + std::string(e.note());
       r.violations.push_back(std::move(v));
       break;
     }
@@ -146,31 +180,41 @@ InvariantResult check_hotplug_safety(const BootState& st) {
 }
 
 // The allocator never hands out a byte twice; brk page tables sit in brk.
-InvariantResult check_allocation_disjointness(const BootState& st) {
+InvariantResult allocation_disjointness(const BootState& st, const EventFacts& f,
+                                        const InvariantOptions& opt) {
   InvariantResult r;
   r.name = "allocation-disjointness";
   r.statement = "no two boot allocations share memory; brk page tables lie inside the brk reservation";
   r.guaranteed = true;
-  std::vector<const AllocEvent*> placed;
-  for (const AllocEvent& e : st.events) {
+  struct Placed {
+    phys_addr_t start, end;
+    std::size_t idx;
+  };
+  std::vector<Placed> placed;
+  placed.reserve(st.events.size());
+  for (std::size_t i = 0; i < st.events.size(); ++i) {
+    const AllocEvent& e = st.events[i];
     if (e.range.empty()) continue;
-    if (e.owner == Owner::DirectMapPageTable && !allocator_placed(e)) {
+    if (e.owner == Owner::DirectMapPageTable && !f.placed[i]) {
       if (!(st.kernel.brk.start <= e.range.start && e.range.end <= st.kernel.brk.end))
-        r.violations.push_back({"brk page tables " + mem(e.range) + " outside brk " + mem(st.kernel.brk),
-                                true, e, ""});
+        r.violations.push_back(
+            {opt.describe ? "brk page tables " + mem(e.range) + " outside brk " + mem(st.kernel.brk) : "",
+             true, e, ""});
       continue;
     }
-    if (allocator_placed(e) || e.owner == Owner::KernelImage || e.owner == Owner::Brk)
-      placed.push_back(&e);
+    if (f.placed[i] || e.owner == Owner::KernelImage || e.owner == Owner::Brk)
+      placed.push_back({e.range.start, e.range.end, i});
   }
-  std::sort(placed.begin(), placed.end(),
-            [](const AllocEvent* a, const AllocEvent* b) { return a->range.start < b->range.start; });
+  // Ordered by start only, as the pairs reported among equal starts depend on it.
+  std::sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) { return a.start < b.start; });
   for (std::size_t i = 1; i < placed.size(); ++i) {
-    if (placed[i]->range.start < placed[i - 1]->range.end) {
-      r.violations.push_back({std::string(owner_name(placed[i]->owner)) + " " + mem(placed[i]->range) +
-                                  " overlaps " + std::string(owner_name(placed[i - 1]->owner)) + " " +
-                                  mem(placed[i - 1]->range),
-                              true, *placed[i], ""});
+    if (placed[i].start < placed[i - 1].end) {
+      const AllocEvent& a = st.events[placed[i].idx];
+      const AllocEvent& b = st.events[placed[i - 1].idx];
+      r.violations.push_back({opt.describe ? std::string(owner_name(a.owner)) + " " + mem(a.range) + " overlaps " +
+                                                 std::string(owner_name(b.owner)) + " " + mem(b.range)
+                                           : "",
+                              true, a, ""});
     }
   }
   r.verdict = verdict_of(r);
@@ -178,7 +222,7 @@ InvariantResult check_allocation_disjointness(const BootState& st) {
 }
 
 // 11.1.12 and 11.1.13 via h7's predicates.
-InvariantResult check_direct_map(const BootState& st) {
+InvariantResult direct_map(const BootState& st, const InvariantOptions& opt) {
   InvariantResult r;
   r.name = "direct-map";
   r.statement = "all memory below max_pfn and [0, 1M) is mapped; large leaves lie in one region; "
@@ -188,21 +232,23 @@ InvariantResult check_direct_map(const BootState& st) {
     r.verdict = InvariantVerdict::NotApplicable;
     return r;
   }
+  auto add = [&](const PgtViolation& v) {
+    r.violations.push_back({opt.describe ? v.rule + ": " + mem(v.range) + " " + v.detail : "", true,
+                            std::nullopt, ""});
+  };
   // Judged against memblock as the mapping saw it: numa_register_memblks
   // later splits regions at node boundaries, which a 1G leaf may straddle.
   const Memblock& seen = st.mb_at_srat ? *st.mb_at_srat : st.mb;
   for (auto* check : {&check_direct_map_coverage, &check_large_leaves_in_one_region}) {
-    for (const PgtViolation& v : (*check)(st.dm, seen))
-      r.violations.push_back({v.rule + ": " + mem(v.range) + " " + v.detail, true, std::nullopt, ""});
+    for (const PgtViolation& v : (*check)(st.dm, seen)) add(v);
   }
-  for (const PgtViolation& v : check_pgtable_page_sources(st.dm))
-    r.violations.push_back({v.rule + ": " + mem(v.range) + " " + v.detail, true, std::nullopt, ""});
+  for (const PgtViolation& v : check_pgtable_page_sources(st.dm)) add(v);
   r.verdict = verdict_of(r);
   return r;
 }
 
 // Zones partition each node's pages; zone_movable_pfn obeys 11.1.17.
-InvariantResult check_zone_partition(const BootState& st) {
+InvariantResult zone_partition(const BootState& st, const InvariantOptions& opt) {
   InvariantResult r;
   r.name = "zone-partition";
   r.statement = "each node's present pages are split exactly among its zones; ZONE_MOVABLE starts "
@@ -212,6 +258,9 @@ InvariantResult check_zone_partition(const BootState& st) {
     r.verdict = InvariantVerdict::NotApplicable;
     return r;
   }
+  auto add = [&](auto&& text) {
+    r.violations.push_back({opt.describe ? text() : std::string(), true, std::nullopt, ""});
+  };
   const Memblock& mb = *st.mb_before_handoff;
   for (const NodeZones& nz : st.zones.nodes) {
     std::uint64_t pages = 0;
@@ -219,32 +268,34 @@ InvariantResult check_zone_partition(const BootState& st) {
     std::uint64_t present = 0;
     for (const ZoneSpan& z : nz.zones) present += z.present;
     if (present != pages)
-      r.violations.push_back({"node " + std::to_string(nz.nid) + ": zones hold " + std::to_string(present) +
-                                  " present pages, the node has " + std::to_string(pages),
-                              true, std::nullopt, ""});
+      add([&] {
+        return "node " + std::to_string(nz.nid) + ": zones hold " + std::to_string(present) +
+               " present pages, the node has " + std::to_string(pages);
+      });
     if (!st.cmdline.kernelcore_mirror) {
       for (int a = 0; a < MAX_NR_ZONES; ++a)
         for (int b = a + 1; b < MAX_NR_ZONES; ++b) {
           const ZoneSpan& za = nz.zones[static_cast<std::size_t>(a)];
           const ZoneSpan& zb = nz.zones[static_cast<std::size_t>(b)];
           if (za.spanned && zb.spanned && za.start_pfn < zb.end_pfn && zb.start_pfn < za.end_pfn)
-            r.violations.push_back({"node " + std::to_string(nz.nid) + ": " + std::string(zone_name(a)) +
-                                        " and " + std::string(zone_name(b)) + " overlap",
-                                    true, std::nullopt, ""});
+            add([&] {
+              return "node " + std::to_string(nz.nid) + ": " + std::string(zone_name(a)) + " and " +
+                     std::string(zone_name(b)) + " overlap";
+            });
         }
     }
     if (nz.nid < 0 || nz.nid >= MAX_NUMNODES) continue;
     const std::uint64_t zmp = st.zones.zone_movable_pfn[static_cast<std::size_t>(nz.nid)];
     if (zmp && (zmp % MAX_ORDER_NR_PAGES || zmp >= nz.end_pfn))
-      r.violations.push_back({"node " + std::to_string(nz.nid) + ": movable start pfn " + khex(zmp, 0) +
-                                  " is unaligned or not below the node end",
-                              true, std::nullopt, ""});
+      add([&] {
+        return "node " + std::to_string(nz.nid) + ": movable start pfn " + khex(zmp, 0) +
+               " is unaligned or not below the node end";
+      });
     if (zmp && st.cmdline.movable_node) {
       for (const MemblockRegion& reg : mb.memory.regions)
         if ((reg.flags & MEMBLOCK_HOTPLUG) && reg.nid == nz.nid && zmp < pfn_down(reg.base) &&
             round_up(pfn_down(reg.base), MAX_ORDER_NR_PAGES) < zmp)
-          r.violations.push_back({"node " + std::to_string(nz.nid) + ": movable start below its HOTPLUG base",
-                                  true, std::nullopt, ""});
+          add([&] { return "node " + std::to_string(nz.nid) + ": movable start below its HOTPLUG base"; });
     }
   }
   r.verdict = verdict_of(r);
@@ -252,7 +303,7 @@ InvariantResult check_zone_partition(const BootState& st) {
 }
 
 // 11.2.7: under movable_node, ZONE_MOVABLE is not exactly the hot-pluggable memory.
-InvariantResult check_movable_is_hotplug(const BootState& st) {
+InvariantResult movable_is_hotplug(const BootState& st, const InvariantOptions& opt) {
   InvariantResult r;
   r.name = "movable-is-hotplug";
   r.statement = "with movable_node, ZONE_MOVABLE holds exactly the memory SRAT declares hot-pluggable";
@@ -262,13 +313,13 @@ InvariantResult check_movable_is_hotplug(const BootState& st) {
     return r;
   }
   const Memblock& mb = *st.mb_before_handoff;
+  std::vector<PhysRange> hot;
+  for (const SratTruthRange& t : st.truth)
+    if (t.hotpluggable) hot.push_back(t.range);
   for (const NodeZones& nz : st.zones.nodes) {
     if (nz.nid < 0 || nz.nid >= MAX_NUMNODES) continue;
     const std::uint64_t zmp = st.zones.zone_movable_pfn[static_cast<std::size_t>(nz.nid)];
     const PhysRange movable = zmp ? PhysRange{zmp << PAGE_SHIFT, nz.end_pfn << PAGE_SHIFT} : PhysRange{};
-    std::vector<PhysRange> hot;
-    for (const SratTruthRange& t : st.truth)
-      if (t.hotpluggable) hot.push_back(t.range);
     std::uint64_t movable_not_hot = 0, hot_not_movable = 0;
     for (const PhysRange& m : memory_of(mb, nz.nid)) {
       const std::uint64_t in_movable = overlap(m, movable);
@@ -283,21 +334,37 @@ InvariantResult check_movable_is_hotplug(const BootState& st) {
       hot_not_movable += in_hot - both;
     }
     if (movable_not_hot)
-      r.violations.push_back({"node " + std::to_string(nz.nid) + ": " + std::to_string(movable_not_hot >> 20) +
-                                  " MiB of non-hotpluggable memory is in ZONE_MOVABLE",
+      r.violations.push_back({opt.describe ? "node " + std::to_string(nz.nid) + ": " +
+                                                 std::to_string(movable_not_hot >> 20) +
+                                                 " MiB of non-hotpluggable memory is in ZONE_MOVABLE"
+                                           : "",
                               false, std::nullopt, "immovable"});
     if (hot_not_movable)
-      r.violations.push_back({"node " + std::to_string(nz.nid) + ": " + std::to_string(hot_not_movable >> 20) +
-                                  " MiB of hot-pluggable memory is in kernel zones",
+      r.violations.push_back({opt.describe ? "node " + std::to_string(nz.nid) + ": " +
+                                                 std::to_string(hot_not_movable >> 20) +
+                                                 " MiB of hot-pluggable memory is in kernel zones"
+                                           : "",
                               false, std::nullopt, "hotplug"});
   }
   r.verdict = verdict_of(r);
   return r;
 }
 
+// Bytes of `r` inside `set`, counted per member as the simple sum over all
+// members would (members may overlap); sorted disjoint sets use a binary search.
+std::uint64_t bytes_in_sorted(const std::vector<PhysRange>& set, bool sorted_disjoint, const PhysRange& r) {
+  if (!sorted_disjoint) return bytes_in(set, r);
+  std::uint64_t n = 0;
+  // Ends increase along a sorted disjoint set: the first member ending after r.start.
+  auto it = std::upper_bound(set.begin(), set.end(), r.start,
+                             [](phys_addr_t a, const PhysRange& s) { return a < s.end; });
+  for (; it != set.end() && it->start < r.end; ++it) n += overlap(*it, r);
+  return n;
+}
+
 // Hand-off: the pages given to the buddy allocator are exactly the memory
 // pages no reservation touches, and every boot allocation is still reserved.
-InvariantResult check_handoff_conservation(const BootState& st) {
+InvariantResult handoff_conservation(const BootState& st, const InvariantOptions& opt) {
   InvariantResult r;
   r.name = "handoff-conservation";
   r.statement = "free pages at hand-off are exactly the unreserved memory pages; every boot "
@@ -310,8 +377,16 @@ InvariantResult check_handoff_conservation(const BootState& st) {
   const Memblock& mb = st.mb;
   const std::uint64_t limit = std::max(st.max_low_pfn, st.max_pfn);
   std::vector<std::pair<std::uint64_t, std::uint64_t>> taken;  // reserved, page-expanded
-  for (const MemblockRegion& res : mb.reserved.regions)
-    if (res.size) taken.emplace_back(pfn_down(res.base), pfn_up(res.end()));
+  std::vector<PhysRange> reserved;                              // reserved, in array order
+  taken.reserve(mb.reserved.regions.size());
+  reserved.reserve(mb.reserved.regions.size());
+  bool sorted_disjoint = true;
+  for (const MemblockRegion& res : mb.reserved.regions) {
+    if (!res.size) continue;
+    taken.emplace_back(pfn_down(res.base), pfn_up(res.end()));
+    if (!reserved.empty() && res.base < reserved.back().end) sorted_disjoint = false;
+    reserved.push_back({res.base, res.end()});
+  }
   std::sort(taken.begin(), taken.end());
   std::uint64_t expect_free = 0;
   for (const MemblockRegion& m : mb.memory.regions) {
@@ -328,25 +403,25 @@ InvariantResult check_handoff_conservation(const BootState& st) {
     if (s < e) expect_free += e - s;
   }
   if (expect_free != st.handoff.free_pages)
-    r.violations.push_back({"hand-off frees " + std::to_string(st.handoff.free_pages) +
-                                " pages, unreserved memory has " + std::to_string(expect_free),
+    r.violations.push_back({opt.describe ? "hand-off frees " + std::to_string(st.handoff.free_pages) +
+                                               " pages, unreserved memory has " + std::to_string(expect_free)
+                                         : "",
                             true, std::nullopt, ""});
   for (const AllocEvent& e : st.events) {
     if (e.range.empty()) continue;
-    std::uint64_t covered = 0;
-    for (const MemblockRegion& res : mb.reserved.regions)
-      if (res.size) covered += overlap({res.base, res.end()}, e.range);
-    if (covered < e.range.size())
-      r.violations.push_back({std::string(owner_name(e.owner)) + " " + mem(e.range) +
-                                  " is no longer reserved at hand-off",
-                              true, e, ""});
+    if (bytes_in_sorted(reserved, sorted_disjoint, e.range) < e.range.size())
+      r.violations.push_back(
+          {opt.describe ? std::string(owner_name(e.owner)) + " " + mem(e.range) + " is no longer reserved at hand-off"
+                        : "",
+           true, e, ""});
   }
   r.verdict = verdict_of(r);
   return r;
 }
 
 // 11.2.4: a node SRAT calls hot-pluggable may not be removable after boot.
-InvariantResult check_hot_remove(const BootState& st, std::vector<NodeHotplugCapacity>* nodes_out) {
+InvariantResult hot_remove(const BootState& st, std::vector<NodeHotplugCapacity>* nodes_out,
+                           const InvariantOptions& opt) {
   InvariantResult r;
   r.name = "hot-remove-feasible";
   r.statement = "with movable_node, the boot memory SRAT declares hot-pluggable can be hot-removed "
@@ -396,35 +471,62 @@ InvariantResult check_hot_remove(const BootState& st, std::vector<NodeHotplugCap
     std::vector<PhysRange> blocks;
     for (const NumaBlock& b : st.numa.meminfo.blk)
       if (b.nid == nid) blocks.push_back({b.start, b.end});
+    // One pass: the first event in the node's memory or blocks, and whether
+    // any lies in its memory.
     const AllocEvent* first_in = nullptr;
+    bool any_event = false;
     for (const AllocEvent& e : st.events) {
       if (e.range.empty()) continue;
-      if (bytes_in(node_mem, e.range) || bytes_in(blocks, e.range)) {
-        first_in = &e;
-        break;
-      }
+      const bool in_mem = bytes_in(node_mem, e.range) != 0;
+      if (!first_in && (in_mem || bytes_in(blocks, e.range))) first_in = &e;
+      any_event = any_event || in_mem;
+      if (first_in && any_event) break;
     }
     if (c.kept_hotplug_bytes < c.srat_hotplug_bytes && first_in)
       c.pinned_by = std::string(owner_name(first_in->owner)) + " " + mem(first_in->range);
-    bool any_event = false;
-    for (const AllocEvent& e : st.events)
-      if (!e.range.empty() && bytes_in(node_mem, e.range)) any_event = true;
     c.removable = node_bytes && c.movable_bytes == node_bytes && !any_event;
     if (!c.removable && node_bytes) {
-      std::string why = std::to_string((node_bytes - c.movable_bytes) >> 20) + " MiB outside ZONE_MOVABLE";
-      if (c.kept_hotplug_bytes < c.srat_hotplug_bytes)
-        why += ", the kernel-node rule cleared HOTPLUG on " +
-               std::to_string((c.srat_hotplug_bytes - c.kept_hotplug_bytes) >> 20) + " MiB" +
-               (c.pinned_by.empty() ? "" : " (pinned by " + c.pinned_by + ")");
-      if (any_event) why += ", boot allocations inside";
-      Violation v{"node " + std::to_string(nid) + ": its hot-pluggable memory cannot be removed: " + why, false,
-                  first_in ? std::optional<AllocEvent>(*first_in) : std::nullopt, "hotplug"};
+      std::string why;
+      if (opt.describe) {
+        why = std::to_string((node_bytes - c.movable_bytes) >> 20) + " MiB outside ZONE_MOVABLE";
+        if (c.kept_hotplug_bytes < c.srat_hotplug_bytes)
+          why += ", the kernel-node rule cleared HOTPLUG on " +
+                 std::to_string((c.srat_hotplug_bytes - c.kept_hotplug_bytes) >> 20) + " MiB" +
+                 (c.pinned_by.empty() ? "" : " (pinned by " + c.pinned_by + ")");
+        if (any_event) why += ", boot allocations inside";
+        why = "node " + std::to_string(nid) + ": its hot-pluggable memory cannot be removed: " + why;
+      }
+      Violation v{std::move(why), false, first_in ? std::optional<AllocEvent>(*first_in) : std::nullopt,
+                  "hotplug"};
       r.violations.push_back(std::move(v));
     }
     if (nodes_out) nodes_out->push_back(c);
   }
   r.verdict = verdict_of(r);
   return r;
+}
+
+}  // namespace
+
+InvariantResult check_hotplug_safety(const BootState& st, const InvariantOptions& opt) {
+  return hotplug_safety(st, event_facts(st), opt);
+}
+InvariantResult check_allocation_disjointness(const BootState& st, const InvariantOptions& opt) {
+  return allocation_disjointness(st, event_facts(st), opt);
+}
+InvariantResult check_direct_map(const BootState& st, const InvariantOptions& opt) { return direct_map(st, opt); }
+InvariantResult check_zone_partition(const BootState& st, const InvariantOptions& opt) {
+  return zone_partition(st, opt);
+}
+InvariantResult check_movable_is_hotplug(const BootState& st, const InvariantOptions& opt) {
+  return movable_is_hotplug(st, opt);
+}
+InvariantResult check_handoff_conservation(const BootState& st, const InvariantOptions& opt) {
+  return handoff_conservation(st, opt);
+}
+InvariantResult check_hot_remove(const BootState& st, std::vector<NodeHotplugCapacity>* nodes,
+                                 const InvariantOptions& opt) {
+  return hot_remove(st, nodes, opt);
 }
 
 InvariantVerdict InvariantReport::overall() const {
@@ -452,16 +554,18 @@ std::optional<ViolationSignature> InvariantReport::signature() const {
   return std::nullopt;
 }
 
-InvariantReport check_invariants(const BootState& st) {
+InvariantReport check_invariants(const BootState& st, const InvariantOptions& opt) {
   InvariantReport rep;
   rep.policy = st.policy.name;
-  rep.results.push_back(check_hotplug_safety(st));
-  rep.results.push_back(check_allocation_disjointness(st));
-  rep.results.push_back(check_direct_map(st));
-  rep.results.push_back(check_zone_partition(st));
-  rep.results.push_back(check_movable_is_hotplug(st));
-  rep.results.push_back(check_handoff_conservation(st));
-  rep.results.push_back(check_hot_remove(st, &rep.nodes));
+  const EventFacts facts = event_facts(st);
+  rep.results.reserve(7);
+  rep.results.push_back(hotplug_safety(st, facts, opt));
+  rep.results.push_back(allocation_disjointness(st, facts, opt));
+  rep.results.push_back(direct_map(st, opt));
+  rep.results.push_back(zone_partition(st, opt));
+  rep.results.push_back(movable_is_hotplug(st, opt));
+  rep.results.push_back(handoff_conservation(st, opt));
+  rep.results.push_back(hot_remove(st, &rep.nodes, opt));
   return rep;
 }
 

@@ -29,6 +29,7 @@ struct Violation {
   bool guaranteed = false;    // this particular violation breaks a guarantee
   std::optional<AllocEvent> event;
   std::string nodes;          // node kinds touched, e.g. "immovable->hotplug"
+  friend bool operator==(const Violation&, const Violation&) = default;
 };
 
 struct InvariantResult {
@@ -37,6 +38,7 @@ struct InvariantResult {
   bool guaranteed = false;  // does the policy guarantee it (in its scope)
   InvariantVerdict verdict = InvariantVerdict::Holds;
   std::vector<Violation> violations;
+  friend bool operator==(const InvariantResult&, const InvariantResult&) = default;
 };
 
 // Per hot-pluggable node (per SRAT): how much of it the kernel kept hot-pluggable.
@@ -47,6 +49,7 @@ struct NodeHotplugCapacity {
   std::uint64_t movable_bytes = 0;       // of the node's memory, inside ZONE_MOVABLE
   std::string pinned_by;                 // the first reservation that pinned the node, if any
   bool removable = false;                // all memory movable and no boot allocation in it
+  friend bool operator==(const NodeHotplugCapacity&, const NodeHotplugCapacity&) = default;
 };
 
 struct InvariantReport {
@@ -56,19 +59,31 @@ struct InvariantReport {
   InvariantVerdict overall() const;
   // The first finding or failure as a scenario signature.
   std::optional<ViolationSignature> signature() const;
+  friend bool operator==(const InvariantReport&, const InvariantReport&) = default;
+};
+
+// How much of the human-readable account a check builds. Verdicts, events,
+// node kinds, guarantees and node capacities are the same either way
+// (tests/invariants/invariants_equiv_test).
+struct InvariantOptions {
+  // false: every Violation::what is left empty. For callers that only read
+  // verdicts and signatures (fuzz/boot_pipeline checks again with text when
+  // it has a failure to print); a boot can have thousands of violations.
+  bool describe = true;
 };
 
 // Runs every invariant over a finished (or panicked) boot.
-InvariantReport check_invariants(const BootState& st);
+InvariantReport check_invariants(const BootState& st, const InvariantOptions& opt = {});
 
 // The individual invariants (each usable alone by tests and fuzzers).
-InvariantResult check_hotplug_safety(const BootState& st);
-InvariantResult check_allocation_disjointness(const BootState& st);
-InvariantResult check_direct_map(const BootState& st);
-InvariantResult check_zone_partition(const BootState& st);
-InvariantResult check_movable_is_hotplug(const BootState& st);
-InvariantResult check_handoff_conservation(const BootState& st);
-InvariantResult check_hot_remove(const BootState& st, std::vector<NodeHotplugCapacity>* nodes);
+InvariantResult check_hotplug_safety(const BootState& st, const InvariantOptions& opt = {});
+InvariantResult check_allocation_disjointness(const BootState& st, const InvariantOptions& opt = {});
+InvariantResult check_direct_map(const BootState& st, const InvariantOptions& opt = {});
+InvariantResult check_zone_partition(const BootState& st, const InvariantOptions& opt = {});
+InvariantResult check_movable_is_hotplug(const BootState& st, const InvariantOptions& opt = {});
+InvariantResult check_handoff_conservation(const BootState& st, const InvariantOptions& opt = {});
+InvariantResult check_hot_remove(const BootState& st, std::vector<NodeHotplugCapacity>* nodes,
+                                 const InvariantOptions& opt = {});
 
 // "expect" in a scenario against the report: does the outcome match?
 bool verdict_matches(ExpectedVerdict expected, InvariantVerdict overall);

@@ -1,0 +1,436 @@
+// The boot invariants as first written (model/invariants before it was made
+// fast for fuzz/boot_pipeline): straightforward per-pair loops that build
+// every violation's text. Kept unchanged as the oracle that
+// invariants_equiv_test compares model/invariants against, report for report.
+#include "tests/invariants/reference_invariants.h"
+
+#include <algorithm>
+
+#include "impl/numa/kprint.h"
+#include "impl/pgtable/checks.h"
+
+namespace mbv::reference {
+
+namespace {
+
+std::uint64_t overlap(const PhysRange& a, const PhysRange& b) {
+  if (!a.intersects(b)) return 0;
+  return std::min(a.end, b.end) - std::max(a.start, b.start);
+}
+
+std::string mem(const PhysRange& r) { return kmem_range(r.start, r.end); }
+
+bool movable_node_with_hotplug(const BootState& st) {
+  if (!st.cmdline.movable_node) return false;
+  return std::any_of(st.truth.begin(), st.truth.end(),
+                     [](const SratTruthRange& t) { return t.hotpluggable; });
+}
+
+// Node kinds an event touches, in address order: "immovable", "hotplug", "none".
+std::string node_kinds(const BootState& st, const PhysRange& r) {
+  std::vector<const SratTruthRange*> hit;
+  for (const SratTruthRange& t : st.truth)
+    if (t.range.intersects(r)) hit.push_back(&t);
+  std::sort(hit.begin(), hit.end(),
+            [](const SratTruthRange* a, const SratTruthRange* b) { return a->range.start < b->range.start; });
+  std::string out;
+  std::string last;
+  if (hit.empty() || hit.front()->range.start > r.start) last = "none", out = "none";
+  for (const SratTruthRange* t : hit) {
+    const std::string k = t->hotpluggable ? "hotplug" : "immovable";
+    if (k == last) continue;
+    out += out.empty() ? k : "->" + k;
+    last = k;
+  }
+  return out;
+}
+
+// Allocations the boot allocator placed (as opposed to fixed firmware or
+// image ranges): a policy that claims hotplug safety answers for these.
+bool allocator_placed(const AllocEvent& e) {
+  switch (e.owner) {
+    case Owner::DirectMapPageTable:
+      return e.note().find("from brk") == std::string::npos;
+    case Owner::NodeData:
+    case Owner::CrashKernel:
+    case Owner::MemblockArray:
+    case Owner::LogBuf:
+    case Owner::DistanceTable:
+    case Owner::Memmap:
+      return true;
+    default:
+      return false;
+  }
+}
+
+InvariantVerdict verdict_of(const InvariantResult& r) {
+  if (r.violations.empty()) return InvariantVerdict::Holds;
+  for (const Violation& v : r.violations)
+    if (v.guaranteed) return InvariantVerdict::Failure;
+  return InvariantVerdict::Finding;
+}
+
+// Memory regions of a memblock as ranges (dummy excluded).
+std::vector<PhysRange> memory_of(const Memblock& mb, int nid = NUMA_NO_NODE) {
+  std::vector<PhysRange> out;
+  for (const MemblockRegion& r : mb.memory.regions)
+    if (r.size && (nid == NUMA_NO_NODE || r.nid == nid)) out.push_back({r.base, r.end()});
+  return out;
+}
+
+std::uint64_t bytes_in(const std::vector<PhysRange>& set, const PhysRange& r) {
+  std::uint64_t n = 0;
+  for (const PhysRange& s : set) n += overlap(s, r);
+  return n;
+}
+
+}  // namespace
+
+// 11.2.3: with movable_node, no boot allocation in SRAT-hotpluggable memory,
+// judged against SRAT itself, so pre-SRAT events count too.
+InvariantResult check_hotplug_safety(const BootState& st) {
+  InvariantResult r;
+  r.name = "hotplug-safety";
+  r.statement =
+      "with movable_node, no unmovable boot allocation intersects memory SRAT declares hot-pluggable";
+  r.guaranteed = st.policy.claims_hotplug_safety;
+  if (!movable_node_with_hotplug(st)) {
+    r.verdict = InvariantVerdict::NotApplicable;
+    return r;
+  }
+  // A policy answers for what its allocator places, and only in nodes that no
+  // fixed range (kernel image, [0, 1M), firmware reservations) already pins:
+  // a pinned node loses HOTPLUG through the kernel-node rule whatever the order.
+  auto node_span = [&](int nid) {
+    std::vector<PhysRange> span;
+    for (const NumaBlock& b : st.numa.meminfo.blk)
+      if (b.nid == nid) span.push_back({b.start, b.end});
+    for (const SratTruthRange& t : st.truth)
+      if (t.nid == nid) span.push_back(t.range);
+    return span;
+  };
+  auto pinned_by_fixed = [&](int nid) {
+    const std::vector<PhysRange> span = node_span(nid);
+    for (const AllocEvent& e : st.events)
+      if (!e.range.empty() && !allocator_placed(e) && bytes_in(span, e.range)) return true;
+    return false;
+  };
+  // ... and only when the kernel accepted SRAT: when numa_init falls back to
+  // the dummy node (coverage check, overlapping nodes, bad_srat), every
+  // HOTPLUG mark is cleared whatever the ordering.
+  const bool srat_used = st.numa.method == NumaMethod::AcpiSrat;
+  for (const AllocEvent& e : st.events) {
+    if (e.range.empty() || !owner_is_unmovable(e.owner)) continue;
+    for (const SratTruthRange& t : st.truth) {
+      if (!t.hotpluggable || !t.range.intersects(e.range)) continue;
+      Violation v;
+      v.event = e;
+      v.nodes = node_kinds(st, e.range);
+      v.guaranteed = r.guaranteed && srat_used && allocator_placed(e) && !pinned_by_fixed(t.nid);
+      v.what = std::string(owner_name(e.owner)) + " (" + std::string(phase_name(e.phase)) + ") " +
+               mem(e.range) + " lies in hot-pluggable node " + std::to_string(t.nid) + " " +
+               mem(t.range) + ": " + std::string(e.note());
+      r.violations.push_back(std::move(v));
+      break;
+    }
+  }
+  r.verdict = verdict_of(r);
+  return r;
+}
+
+// The allocator never hands out a byte twice; brk page tables sit in brk.
+InvariantResult check_allocation_disjointness(const BootState& st) {
+  InvariantResult r;
+  r.name = "allocation-disjointness";
+  r.statement = "no two boot allocations share memory; brk page tables lie inside the brk reservation";
+  r.guaranteed = true;
+  std::vector<const AllocEvent*> placed;
+  for (const AllocEvent& e : st.events) {
+    if (e.range.empty()) continue;
+    if (e.owner == Owner::DirectMapPageTable && !allocator_placed(e)) {
+      if (!(st.kernel.brk.start <= e.range.start && e.range.end <= st.kernel.brk.end))
+        r.violations.push_back({"brk page tables " + mem(e.range) + " outside brk " + mem(st.kernel.brk),
+                                true, e, ""});
+      continue;
+    }
+    if (allocator_placed(e) || e.owner == Owner::KernelImage || e.owner == Owner::Brk)
+      placed.push_back(&e);
+  }
+  std::sort(placed.begin(), placed.end(),
+            [](const AllocEvent* a, const AllocEvent* b) { return a->range.start < b->range.start; });
+  for (std::size_t i = 1; i < placed.size(); ++i) {
+    if (placed[i]->range.start < placed[i - 1]->range.end) {
+      r.violations.push_back({std::string(owner_name(placed[i]->owner)) + " " + mem(placed[i]->range) +
+                                  " overlaps " + std::string(owner_name(placed[i - 1]->owner)) + " " +
+                                  mem(placed[i - 1]->range),
+                              true, *placed[i], ""});
+    }
+  }
+  r.verdict = verdict_of(r);
+  return r;
+}
+
+// 11.1.12 and 11.1.13 via h7's predicates.
+InvariantResult check_direct_map(const BootState& st) {
+  InvariantResult r;
+  r.name = "direct-map";
+  r.statement = "all memory below max_pfn and [0, 1M) is mapped; large leaves lie in one region; "
+                "page tables come from brk or the mapped window";
+  r.guaranteed = true;
+  if (st.panic) {
+    r.verdict = InvariantVerdict::NotApplicable;
+    return r;
+  }
+  // Judged against memblock as the mapping saw it: numa_register_memblks
+  // later splits regions at node boundaries, which a 1G leaf may straddle.
+  const Memblock& seen = st.mb_at_srat ? *st.mb_at_srat : st.mb;
+  for (auto* check : {&check_direct_map_coverage, &check_large_leaves_in_one_region}) {
+    for (const PgtViolation& v : (*check)(st.dm, seen))
+      r.violations.push_back({v.rule + ": " + mem(v.range) + " " + v.detail, true, std::nullopt, ""});
+  }
+  for (const PgtViolation& v : check_pgtable_page_sources(st.dm))
+    r.violations.push_back({v.rule + ": " + mem(v.range) + " " + v.detail, true, std::nullopt, ""});
+  r.verdict = verdict_of(r);
+  return r;
+}
+
+// Zones partition each node's pages; zone_movable_pfn obeys 11.1.17.
+InvariantResult check_zone_partition(const BootState& st) {
+  InvariantResult r;
+  r.name = "zone-partition";
+  r.statement = "each node's present pages are split exactly among its zones; ZONE_MOVABLE starts "
+                "on a 1024-page boundary below the node end (at or above its lowest HOTPLUG base)";
+  r.guaranteed = true;
+  if (st.panic || !st.mb_before_handoff) {
+    r.verdict = InvariantVerdict::NotApplicable;
+    return r;
+  }
+  const Memblock& mb = *st.mb_before_handoff;
+  for (const NodeZones& nz : st.zones.nodes) {
+    std::uint64_t pages = 0;
+    for (const PfnRange& p : mb.mem_pfn_ranges(nz.nid)) pages += p.end_pfn - p.start_pfn;
+    std::uint64_t present = 0;
+    for (const ZoneSpan& z : nz.zones) present += z.present;
+    if (present != pages)
+      r.violations.push_back({"node " + std::to_string(nz.nid) + ": zones hold " + std::to_string(present) +
+                                  " present pages, the node has " + std::to_string(pages),
+                              true, std::nullopt, ""});
+    if (!st.cmdline.kernelcore_mirror) {
+      for (int a = 0; a < MAX_NR_ZONES; ++a)
+        for (int b = a + 1; b < MAX_NR_ZONES; ++b) {
+          const ZoneSpan& za = nz.zones[static_cast<std::size_t>(a)];
+          const ZoneSpan& zb = nz.zones[static_cast<std::size_t>(b)];
+          if (za.spanned && zb.spanned && za.start_pfn < zb.end_pfn && zb.start_pfn < za.end_pfn)
+            r.violations.push_back({"node " + std::to_string(nz.nid) + ": " + std::string(zone_name(a)) +
+                                        " and " + std::string(zone_name(b)) + " overlap",
+                                    true, std::nullopt, ""});
+        }
+    }
+    if (nz.nid < 0 || nz.nid >= MAX_NUMNODES) continue;
+    const std::uint64_t zmp = st.zones.zone_movable_pfn[static_cast<std::size_t>(nz.nid)];
+    if (zmp && (zmp % MAX_ORDER_NR_PAGES || zmp >= nz.end_pfn))
+      r.violations.push_back({"node " + std::to_string(nz.nid) + ": movable start pfn " + khex(zmp, 0) +
+                                  " is unaligned or not below the node end",
+                              true, std::nullopt, ""});
+    if (zmp && st.cmdline.movable_node) {
+      for (const MemblockRegion& reg : mb.memory.regions)
+        if ((reg.flags & MEMBLOCK_HOTPLUG) && reg.nid == nz.nid && zmp < pfn_down(reg.base) &&
+            round_up(pfn_down(reg.base), MAX_ORDER_NR_PAGES) < zmp)
+          r.violations.push_back({"node " + std::to_string(nz.nid) + ": movable start below its HOTPLUG base",
+                                  true, std::nullopt, ""});
+    }
+  }
+  r.verdict = verdict_of(r);
+  return r;
+}
+
+// 11.2.7: under movable_node, ZONE_MOVABLE is not exactly the hot-pluggable memory.
+InvariantResult check_movable_is_hotplug(const BootState& st) {
+  InvariantResult r;
+  r.name = "movable-is-hotplug";
+  r.statement = "with movable_node, ZONE_MOVABLE holds exactly the memory SRAT declares hot-pluggable";
+  r.guaranteed = false;
+  if (!movable_node_with_hotplug(st) || st.panic || !st.mb_before_handoff) {
+    r.verdict = InvariantVerdict::NotApplicable;
+    return r;
+  }
+  const Memblock& mb = *st.mb_before_handoff;
+  for (const NodeZones& nz : st.zones.nodes) {
+    if (nz.nid < 0 || nz.nid >= MAX_NUMNODES) continue;
+    const std::uint64_t zmp = st.zones.zone_movable_pfn[static_cast<std::size_t>(nz.nid)];
+    const PhysRange movable = zmp ? PhysRange{zmp << PAGE_SHIFT, nz.end_pfn << PAGE_SHIFT} : PhysRange{};
+    std::vector<PhysRange> hot;
+    for (const SratTruthRange& t : st.truth)
+      if (t.hotpluggable) hot.push_back(t.range);
+    std::uint64_t movable_not_hot = 0, hot_not_movable = 0;
+    for (const PhysRange& m : memory_of(mb, nz.nid)) {
+      const std::uint64_t in_movable = overlap(m, movable);
+      const std::uint64_t in_hot = bytes_in(hot, m);
+      // |M \ H| and |H \ M| within this region.
+      std::uint64_t both = 0;
+      for (const PhysRange& h : hot) {
+        const PhysRange mh{std::max(m.start, h.start), std::min(m.end, h.end)};
+        if (!mh.empty()) both += overlap(mh, movable);
+      }
+      movable_not_hot += in_movable - both;
+      hot_not_movable += in_hot - both;
+    }
+    if (movable_not_hot)
+      r.violations.push_back({"node " + std::to_string(nz.nid) + ": " + std::to_string(movable_not_hot >> 20) +
+                                  " MiB of non-hotpluggable memory is in ZONE_MOVABLE",
+                              false, std::nullopt, "immovable"});
+    if (hot_not_movable)
+      r.violations.push_back({"node " + std::to_string(nz.nid) + ": " + std::to_string(hot_not_movable >> 20) +
+                                  " MiB of hot-pluggable memory is in kernel zones",
+                              false, std::nullopt, "hotplug"});
+  }
+  r.verdict = verdict_of(r);
+  return r;
+}
+
+// Hand-off: the pages given to the buddy allocator are exactly the memory
+// pages no reservation touches, and every boot allocation is still reserved.
+InvariantResult check_handoff_conservation(const BootState& st) {
+  InvariantResult r;
+  r.name = "handoff-conservation";
+  r.statement = "free pages at hand-off are exactly the unreserved memory pages; every boot "
+                "allocation is still reserved";
+  r.guaranteed = true;
+  if (st.panic || !st.mb_before_handoff) {
+    r.verdict = InvariantVerdict::NotApplicable;
+    return r;
+  }
+  const Memblock& mb = st.mb;
+  const std::uint64_t limit = std::max(st.max_low_pfn, st.max_pfn);
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> taken;  // reserved, page-expanded
+  for (const MemblockRegion& res : mb.reserved.regions)
+    if (res.size) taken.emplace_back(pfn_down(res.base), pfn_up(res.end()));
+  std::sort(taken.begin(), taken.end());
+  std::uint64_t expect_free = 0;
+  for (const MemblockRegion& m : mb.memory.regions) {
+    if (!m.size || (m.flags & MEMBLOCK_NOMAP)) continue;
+    std::uint64_t s = pfn_up(m.base);
+    const std::uint64_t e = std::min(pfn_down(m.end()), limit);
+    for (const auto& [ts, te] : taken) {
+      if (s >= e) break;
+      if (te <= s) continue;
+      if (ts >= e) break;
+      if (ts > s) expect_free += ts - s;
+      s = std::max(s, te);
+    }
+    if (s < e) expect_free += e - s;
+  }
+  if (expect_free != st.handoff.free_pages)
+    r.violations.push_back({"hand-off frees " + std::to_string(st.handoff.free_pages) +
+                                " pages, unreserved memory has " + std::to_string(expect_free),
+                            true, std::nullopt, ""});
+  for (const AllocEvent& e : st.events) {
+    if (e.range.empty()) continue;
+    std::uint64_t covered = 0;
+    for (const MemblockRegion& res : mb.reserved.regions)
+      if (res.size) covered += overlap({res.base, res.end()}, e.range);
+    if (covered < e.range.size())
+      r.violations.push_back({std::string(owner_name(e.owner)) + " " + mem(e.range) +
+                                  " is no longer reserved at hand-off",
+                              true, e, ""});
+  }
+  r.verdict = verdict_of(r);
+  return r;
+}
+
+// 11.2.4: a node SRAT calls hot-pluggable may not be removable after boot.
+InvariantResult check_hot_remove(const BootState& st, std::vector<NodeHotplugCapacity>* nodes_out) {
+  InvariantResult r;
+  r.name = "hot-remove-feasible";
+  r.statement = "with movable_node, the boot memory SRAT declares hot-pluggable can be hot-removed "
+                "(all of it in ZONE_MOVABLE, no boot allocation in it)";
+  r.guaranteed = false;
+  if (!movable_node_with_hotplug(st) || st.panic || !st.mb_before_handoff) {
+    r.verdict = InvariantVerdict::NotApplicable;
+    return r;
+  }
+  const Memblock& mb = *st.mb_before_handoff;
+  std::vector<int> hot_nodes;
+  for (const SratTruthRange& t : st.truth)
+    if (t.hotpluggable && std::find(hot_nodes.begin(), hot_nodes.end(), t.nid) == hot_nodes.end())
+      hot_nodes.push_back(t.nid);
+  std::sort(hot_nodes.begin(), hot_nodes.end());
+  // ZONE_MOVABLE as memory ranges, over the kernel's nodes.
+  std::vector<PhysRange> movable;
+  for (const NodeZones& nz : st.zones.nodes) {
+    if (nz.nid < 0 || nz.nid >= MAX_NUMNODES) continue;
+    const std::uint64_t zmp = st.zones.zone_movable_pfn[static_cast<std::size_t>(nz.nid)];
+    if (!zmp) continue;
+    const PhysRange span{zmp << PAGE_SHIFT, nz.end_pfn << PAGE_SHIFT};
+    for (const PhysRange& m : memory_of(mb, nz.nid))
+      if (m.intersects(span)) movable.push_back({std::max(m.start, span.start), std::min(m.end, span.end)});
+  }
+  const std::vector<PhysRange> all_mem = memory_of(mb);
+  for (int nid : hot_nodes) {
+    NodeHotplugCapacity c;
+    c.nid = nid;
+    // The node's boot memory SRAT declares hot-pluggable (the kernel may have
+    // folded the node into a dummy node; SRAT still says what it is).
+    std::vector<PhysRange> node_mem;
+    for (const SratTruthRange& t : st.truth) {
+      if (t.nid != nid || !t.hotpluggable) continue;
+      for (const PhysRange& m : all_mem)
+        if (m.intersects(t.range))
+          node_mem.push_back({std::max(m.start, t.range.start), std::min(m.end, t.range.end)});
+    }
+    std::uint64_t node_bytes = 0;
+    for (const PhysRange& m : node_mem) node_bytes += m.size();
+    for (const SratTruthRange& t : st.truth)
+      if (t.hotpluggable && t.nid == nid) c.srat_hotplug_bytes += bytes_in(all_mem, t.range);
+    for (const MemblockRegion& reg : mb.memory.regions)
+      if (reg.size && (reg.flags & MEMBLOCK_HOTPLUG)) c.kept_hotplug_bytes += bytes_in(node_mem, {reg.base, reg.end()});
+    for (const PhysRange& m : node_mem) c.movable_bytes += bytes_in(movable, m);
+    // The node's blocks as numa_clear_kernel_node_hotplug saw them (hull across holes).
+    std::vector<PhysRange> blocks;
+    for (const NumaBlock& b : st.numa.meminfo.blk)
+      if (b.nid == nid) blocks.push_back({b.start, b.end});
+    const AllocEvent* first_in = nullptr;
+    for (const AllocEvent& e : st.events) {
+      if (e.range.empty()) continue;
+      if (bytes_in(node_mem, e.range) || bytes_in(blocks, e.range)) {
+        first_in = &e;
+        break;
+      }
+    }
+    if (c.kept_hotplug_bytes < c.srat_hotplug_bytes && first_in)
+      c.pinned_by = std::string(owner_name(first_in->owner)) + " " + mem(first_in->range);
+    bool any_event = false;
+    for (const AllocEvent& e : st.events)
+      if (!e.range.empty() && bytes_in(node_mem, e.range)) any_event = true;
+    c.removable = node_bytes && c.movable_bytes == node_bytes && !any_event;
+    if (!c.removable && node_bytes) {
+      std::string why = std::to_string((node_bytes - c.movable_bytes) >> 20) + " MiB outside ZONE_MOVABLE";
+      if (c.kept_hotplug_bytes < c.srat_hotplug_bytes)
+        why += ", the kernel-node rule cleared HOTPLUG on " +
+               std::to_string((c.srat_hotplug_bytes - c.kept_hotplug_bytes) >> 20) + " MiB" +
+               (c.pinned_by.empty() ? "" : " (pinned by " + c.pinned_by + ")");
+      if (any_event) why += ", boot allocations inside";
+      Violation v{"node " + std::to_string(nid) + ": its hot-pluggable memory cannot be removed: " + why, false,
+                  first_in ? std::optional<AllocEvent>(*first_in) : std::nullopt, "hotplug"};
+      r.violations.push_back(std::move(v));
+    }
+    if (nodes_out) nodes_out->push_back(c);
+  }
+  r.verdict = verdict_of(r);
+  return r;
+}
+
+InvariantReport check_invariants(const BootState& st) {
+  InvariantReport rep;
+  rep.policy = st.policy.name;
+  rep.results.push_back(reference::check_hotplug_safety(st));
+  rep.results.push_back(reference::check_allocation_disjointness(st));
+  rep.results.push_back(reference::check_direct_map(st));
+  rep.results.push_back(reference::check_zone_partition(st));
+  rep.results.push_back(reference::check_movable_is_hotplug(st));
+  rep.results.push_back(reference::check_handoff_conservation(st));
+  rep.results.push_back(reference::check_hot_remove(st, &rep.nodes));
+  return rep;
+}
+
+}  // namespace mbv::reference
