@@ -1,8 +1,11 @@
 #include "proofs/run.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <unordered_set>
+#include <vector>
 
 namespace mbv::proofs {
 
@@ -33,6 +36,15 @@ z3::model minimise(z3::context& c, const z3::expr& query, const ProofBody& body,
   return fallback;
 }
 
+// The conjuncts of f (nested conjunctions flattened).
+void flatten_and(const z3::expr& f, std::vector<z3::expr>& out) {
+  if (f.is_app() && f.decl().decl_kind() == Z3_OP_AND) {
+    for (unsigned i = 0; i < f.num_args(); ++i) flatten_and(f.arg(i), out);
+    return;
+  }
+  out.push_back(f);
+}
+
 }  // namespace
 
 Outcome run_theorem(const TheoremDef& def, const RunOptions& opts) {
@@ -45,7 +57,7 @@ Outcome run_theorem(const TheoremDef& def, const RunOptions& opts) {
   z3spec::CheckOptions co{opts.timeout_ms};
   try {
     ProofBody body = def.build(c, o.bound, opts.mutant);
-    o.obligations = static_cast<unsigned>(body.obligations.size());
+    for (const Obligation& ob : body.obligations) ++(ob.hint ? o.hints : o.obligations);
     // Vacuity: a proof under unsatisfiable preconditions proves nothing.
     z3spec::CheckResult pre = z3spec::check(c, body.pre, co, o.stats);
     if (pre.verdict == Verdict::Proved) {
@@ -62,9 +74,55 @@ Outcome run_theorem(const TheoremDef& def, const RunOptions& opts) {
       return o;
     }
     o.verdict = Verdict::Proved;
+    z3::expr proven_hints = c.bool_val(true);  // hypotheses: only hints Z3 proved
+    std::vector<std::string> broken_chains;
+    // conjuncts established so far (preconditions, proved hints), by AST id
+    std::unordered_set<unsigned> known;
+    {
+      std::vector<z3::expr> parts;
+      flatten_and(body.pre, parts);
+      for (const z3::expr& p : parts) known.insert(p.id());
+    }
     for (const Obligation& ob : body.obligations) {
-      z3::expr query = ob.lemma ? !ob.goal : body.pre && !ob.goal;
+      if (ob.hint && !ob.chain.empty() &&
+          std::find(broken_chains.begin(), broken_chains.end(), ob.chain) != broken_chains.end())
+        continue;
+      z3::expr query = ob.lemma ? !ob.goal : body.pre && proven_hints && !ob.goal;
+      auto tq = std::chrono::steady_clock::now();
       z3spec::CheckResult r = z3spec::check(c, query, co, o.stats);
+      o.obligation_seconds.emplace_back(ob.name, since(tq));
+      if (ob.hint) {
+        if (r.verdict == Verdict::Proved) {
+          ++o.hints_proved;
+          z3::expr fact = ob.goal;
+          if (!ob.instance.empty()) {
+            z3::expr_vector from(c), to(c);
+            for (const auto& [k, term] : ob.instance) {
+              from.push_back(k);
+              to.push_back(term);
+            }
+            fact = fact.substitute(from, to);
+            // modus ponens on established premises
+            if (fact.is_app() && fact.decl().decl_kind() == Z3_OP_IMPLIES) {
+              std::vector<z3::expr> premises;
+              flatten_and(fact.arg(0), premises);
+              bool all = true;
+              for (const z3::expr& p : premises) all = all && (p.is_true() || known.count(p.id()));
+              if (all) {
+                fact = fact.arg(1);
+                ++o.hints_chained;
+              }
+            }
+          }
+          std::vector<z3::expr> parts;
+          flatten_and(fact, parts);
+          for (const z3::expr& p : parts) known.insert(p.id());
+          proven_hints = proven_hints && fact;
+        } else if (!ob.chain.empty()) {
+          broken_chains.push_back(ob.chain);
+        }
+        continue;
+      }
       if (r.verdict == Verdict::Proved) {
         ++o.checked;
         continue;

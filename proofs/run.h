@@ -4,6 +4,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "model/z3/verdict.h"
 #include "proofs/theorem.h"
@@ -28,10 +30,15 @@ struct Outcome {
   std::string failed_obligation;       // first obligation that was not UNSAT
   unsigned obligations = 0;            // obligations in the theorem
   unsigned checked = 0;                // obligations answered UNSAT (incl. trivial)
+  unsigned hints = 0;                  // hints in the theorem (not counted in obligations)
+  unsigned hints_proved = 0;           // hints answered UNSAT (the others were dropped)
+  unsigned hints_chained = 0;          // instance hints whose premises were all established
   std::optional<Witness> witness;
   std::string reproducer_path;         // file written, if any
   double seconds = 0;
   double minimize_seconds = 0;
+  // wall seconds of each obligation that was checked, in order (bench/proofs)
+  std::vector<std::pair<std::string, double>> obligation_seconds;
   z3spec::SolverStats stats;
 
   bool as_expected() const { return verdict == expected; }

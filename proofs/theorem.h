@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <z3++.h>
@@ -27,6 +28,25 @@ struct Obligation {
   // without the theorem's preconditions (which only slow the solver down).
   // Later obligations use its instances as hypotheses.
   bool lemma = false;
+  // An auxiliary hint (e.g. one step of an induction over the slots): checked
+  // under the preconditions and every hint proven before it; once UNSAT it
+  // becomes a hypothesis of every later obligation. A hint that is not proven
+  // (a mutant breaks the induction, a timeout) is dropped: it never decides
+  // the verdict, the later obligations are then checked without it.
+  bool hint = false;
+  // Hints of one induction share a chain name: after one is dropped, the
+  // rest of its chain is skipped (each step needs the one before it).
+  std::string chain;
+  // For a hint that is a lemma over fresh constants, `implies(premises,
+  // conclusion)` (an induction step with the neighbour's terms abstracted, so
+  // the query sees one slot and its neighbour only): its instance is the goal
+  // with each fresh constant (first) replaced by its term (second); the
+  // constants must not occur in the preconditions. An instance of a valid
+  // lemma is valid. When every premise of the instance (its conjuncts) is
+  // already established (a conjunct of the preconditions or of a hint proved
+  // before), the runner adds the conclusion as a hypothesis (modus ponens);
+  // otherwise the instance itself.
+  std::vector<std::pair<z3::expr, z3::expr>> instance;
 };
 
 // What a counterexample becomes.

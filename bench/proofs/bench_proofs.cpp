@@ -1,6 +1,8 @@
 // Scaling table for `mbverify prove`: every theorem (or the ones named on the
 // command line) at each bound, one fresh z3::context per run, wall seconds.
-//   bench_proofs [--bounds 4,8,16,32,64] [--timeout S] [--budget S] [--goal S] [theorem...]
+//   bench_proofs [--bounds 4,8,16,32,64] [--timeout S] [--budget S] [--goal S]
+//                [--obligations] [theorem...]
+// --obligations also prints the seconds of every obligation checked.
 // "goal" is seconds / the goal (default 10 s: merge_keeps_attributes at N=64
 // must decide within it); below 1.00 meets the goal.
 // A run that exceeds --timeout per query prints its UNKNOWN verdict; once a
@@ -21,6 +23,7 @@ int main(int argc, char** argv) {
   unsigned timeout_s = 60;
   double budget = 30;
   double goal = 10;
+  bool per_obligation = false;
   std::vector<std::string> names;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -34,6 +37,8 @@ int main(int argc, char** argv) {
       budget = std::stod(argv[++i]);
     } else if (a == "--goal" && i + 1 < argc) {
       goal = std::stod(argv[++i]);
+    } else if (a == "--obligations") {
+      per_obligation = true;
     } else {
       names.push_back(a);
     }
@@ -51,6 +56,12 @@ int main(int argc, char** argv) {
                   std::string(mbv::z3spec::verdict_name(r.verdict)).c_str(), r.seconds,
                   r.seconds / goal, r.minimize_seconds, r.checked, r.obligations,
                   r.stats.queries);
+      if (r.hints)
+        std::printf("    hints: %u proved of %u, %u by modus ponens\n", r.hints_proved, r.hints,
+                    r.hints_chained);
+      if (per_obligation)
+        for (const auto& [ob, sec] : r.obligation_seconds)
+          std::printf("    %8.2f  %s\n", sec, ob.c_str());
       std::fflush(stdout);
       if (r.seconds > budget || (r.verdict != mbv::z3spec::Verdict::Proved &&
                                  r.verdict != mbv::z3spec::Verdict::Counterexample))

@@ -55,53 +55,59 @@ SymType ite_type(const z3::expr& cond, const SymType& a0, const SymType& b0) {
 
 // The kernel's loop keeps `this` = r[i] (grown by earlier merges) and
 // compares it with `next` = r[i+1]; merging shifts the array down without
-// advancing i. Restated per slot: slot j starts a new output region unless it
-// touches the previous live slot with equal nid and flags, and a run's output
-// region reaches the end of its last slot. (In a sorted array of positive
-// regions, live slots i < j touch only if nothing live lies between them, so
-// "the previous live slot" needs no index arithmetic.)
-SymType merge_regions(const SymType& t, Mutant mut) {
+// advancing i. Restated per slot: slot j continues a run iff it touches the
+// previous live slot with equal nid and flags (this->end is then the end of
+// that slot), else it starts a new output region; a run's output region
+// reaches the end of its last slot. The previous live slot comes from a
+// prefix scan and "the run continues after j" from a suffix scan (see
+// LiveScan), so the encoding is linear in the slot count.
+SymType merge_regions(const SymType& t, Mutant mut) { return merge_regions_runs(t, mut).after; }
+
+SymMergeRuns merge_regions_runs(const SymType& t, Mutant mut) {
   z3::context& c = t.ctx();
   const unsigned n = t.slots();
-  auto joins = [&](unsigned i, unsigned j) {  // slot j continues slot i's run
-    const SymRegion& prev = t.r[i];
-    const SymRegion& cur = t.r[j];
-    z3::expr same_nid = mut == Mutant::MergeIgnoresNid ? c.bool_val(true) : prev.nid == cur.nid;
-    z3::expr same_flags =
-        mut == Mutant::MergeIgnoresFlags ? c.bool_val(true) : prev.flags == cur.flags;
-    return t.live(i) && t.live(j) && prev.end() == cur.base && same_nid && same_flags;
-  };
-  // i < j candidates: neighbours only for a dense array, every earlier slot otherwise
-  auto earlier = [&](unsigned j) { return t.dense() ? (j ? j - 1 : 0) : 0; };
-  std::vector<z3::expr> start;
+  const LiveScan prev = prev_live(t);
+  std::vector<z3::expr> cont;  // slot j is live and continues the previous live slot's run
+  cont.reserve(n);
   for (unsigned j = 0; j < n; ++j) {
-    z3::expr cont = c.bool_val(false);
-    for (unsigned i = earlier(j); i < j; ++i) cont = cont || joins(i, j);
-    start.push_back(!cont);
+    const SymRegion& p = prev.r[j];
+    const SymRegion& cur = t.r[j];
+    z3::expr same_nid = mut == Mutant::MergeIgnoresNid ? c.bool_val(true) : p.nid == cur.nid;
+    z3::expr same_flags =
+        mut == Mutant::MergeIgnoresFlags ? c.bool_val(true) : p.flags == cur.flags;
+    cont.push_back(t.live(j) && prev.has[j] && p.end() == cur.base && same_nid && same_flags);
   }
+  // run_end[j]: the end of the run slot j belongs to, from slot j on. The
+  // next live slot after j continues j's run or not (dense: slot j+1).
   std::vector<z3::expr> run_end(n, c.bool_val(false));
+  z3::expr next_cont = c.bool_val(false);     // the next live slot continues the run
+  z3::expr next_run_end = c.bool_val(false);  // ... and its run_end (meaningful then)
   for (unsigned j = n; j-- > 0;) {
-    z3::expr e = t.r[j].end();
-    unsigned last = t.dense() ? std::min(n, j + 2) : n;
-    for (unsigned k = last; k-- > j + 1;) e = z3::ite(joins(j, k), run_end[k], e);
-    run_end[j] = e;
+    run_end[j] = j + 1 < n ? z3::ite(next_cont, next_run_end, t.r[j].end()) : t.r[j].end();
+    if (t.dense() || j + 1 == n) {
+      next_cont = cont[j];
+      next_run_end = run_end[j];
+    } else {
+      next_cont = z3::ite(t.live(j), cont[j], next_cont);
+      next_run_end = z3::ite(t.live(j), run_end[j], next_run_end);
+    }
   }
   std::vector<SymSlot> slots;
   slots.reserve(n);
   for (unsigned j = 0; j < n; ++j) {
     const SymRegion& x = t.r[j];
-    slots.push_back(SymSlot{t.live(j) && start[j], SymRegion{x.base, run_end[j], x.flags, x.nid}});
+    slots.push_back(SymSlot{t.live(j) && !cont[j], SymRegion{x.base, run_end[j], x.flags, x.nid}});
   }
-  return gather(c, slots, t.max_regions);
+  return SymMergeRuns{gather(c, slots, t.max_regions), std::move(cont), std::move(run_end)};
 }
 
 z3::expr merge_would_bug(const SymType& t) {
-  // BUG() fires on the first live neighbours that overlap: some live pair
-  // out of order (for a dense array, adjacent slots suffice).
+  // BUG() fires on the first live neighbours that overlap: `this` (ending
+  // where the previous live slot ends) reaches past `next`'s base.
+  const LiveScan prev = prev_live(t);
   z3::expr f = t.ctx().bool_val(false);
-  for (unsigned i = 0; i < t.slots(); ++i)
-    for (unsigned j = i + 1; j < t.slots() && (!t.dense() || j == i + 1); ++j)
-      f = f || (t.live(i) && t.live(j) && gt(t.r[i].end(), t.r[j].base));
+  for (unsigned j = 1; j < t.slots(); ++j)
+    f = f || (t.live(j) && prev.has[j] && gt(prev.r[j].end(), t.r[j].base));
   return f;
 }
 

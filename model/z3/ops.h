@@ -57,6 +57,17 @@ struct SymIsolateResult {
 
 // memblock_merge_regions (mm/memblock.c)
 SymType merge_regions(const SymType& t, Mutant mut = Mutant::None);
+
+// merge_regions with its runs exposed, for proof hints (merge_keeps_attributes):
+// per slot j of t, cont[j] = slot j is live and joins the previous live slot's
+// run; run_end[j] = the end of j's run from slot j on. after.r[j] is
+// [t.r[j].base, run_end[j]) with t.r[j]'s nid and flags, live iff t.live(j) && !cont[j].
+struct SymMergeRuns {
+  SymType after;
+  std::vector<z3::expr> cont;
+  std::vector<z3::expr> run_end;
+};
+SymMergeRuns merge_regions_runs(const SymType& t, Mutant mut = Mutant::None);
 // True if memblock_merge_regions would hit its BUG() (an overlap) on t.
 z3::expr merge_would_bug(const SymType& t);
 

@@ -37,51 +37,82 @@ SymType constant_type(z3::context& c, const std::vector<MemblockRegion>& regions
   return SymType{std::move(r), cnt_val(c, static_cast<unsigned>(real.size())), max_regions};
 }
 
+LiveScan next_live(const SymType& t) {
+  z3::context& c = t.ctx();
+  const unsigned n = t.slots();
+  LiveScan s;
+  if (n == 0) return s;
+  s.has.assign(n, c.bool_val(false));
+  s.r.assign(n, t.r[n - 1]);
+  if (t.dense()) {
+    for (unsigned i = 0; i + 1 < n; ++i) {
+      s.has[i] = t.live(i + 1);
+      s.r[i] = t.r[i + 1];
+    }
+    return s;
+  }
+  for (unsigned i = n - 1; i-- > 0;) {
+    const z3::expr l = t.live(i + 1);
+    const SymRegion& x = t.r[i + 1];
+    const SymRegion& y = s.r[i + 1];
+    s.has[i] = l || s.has[i + 1];
+    s.r[i] = SymRegion{z3::ite(l, x.base, y.base), z3::ite(l, x.end_, y.end_),
+                       z3::ite(l, x.flags, y.flags), z3::ite(l, x.nid, y.nid)};
+  }
+  return s;
+}
+
+LiveScan prev_live(const SymType& t) {
+  z3::context& c = t.ctx();
+  const unsigned n = t.slots();
+  LiveScan s;
+  if (n == 0) return s;
+  s.has.assign(n, c.bool_val(false));
+  s.r.assign(n, t.r[0]);
+  if (t.dense()) {
+    for (unsigned i = 1; i < n; ++i) {
+      s.has[i] = t.live(i - 1);
+      s.r[i] = t.r[i - 1];
+    }
+    return s;
+  }
+  for (unsigned i = 1; i < n; ++i) {
+    const z3::expr l = t.live(i - 1);
+    const SymRegion& x = t.r[i - 1];
+    const SymRegion& y = s.r[i - 1];
+    s.has[i] = l || s.has[i - 1];
+    s.r[i] = SymRegion{z3::ite(l, x.base, y.base), z3::ite(l, x.end_, y.end_),
+                       z3::ite(l, x.flags, y.flags), z3::ite(l, x.nid, y.nid)};
+  }
+  return s;
+}
+
 z3::expr well_formed(const SymType& t) {
   z3::context& c = t.ctx();
-  z3::expr f = c.bool_val(true);
-  if (!t.dense()) {
-    // a gathered array: every pair of live slots in order
-    for (unsigned i = 0; i < t.slots(); ++i) {
-      const SymRegion& x = t.r[i];
-      f = f && z3::implies(t.live(i), lt(x.base, x.end()) && addr_in_range(x.base) &&
-                                          addr_in_range(x.end()));
-      for (unsigned j = i + 1; j < t.slots(); ++j)
-        f = f && z3::implies(t.live(i) && t.live(j), le(x.end(), t.r[j].base));
-    }
-    return f;
-  }
-  f = le(t.cnt, cnt_val(c, t.slots()));
+  // a gathered array counts its live bits: cnt <= slots by construction
+  z3::expr f = t.dense() ? le(t.cnt, cnt_val(c, t.slots())) : c.bool_val(true);
+  const LiveScan next = next_live(t);
   for (unsigned i = 0; i < t.slots(); ++i) {
     const SymRegion& x = t.r[i];
     // positive size and no wrap: base < end (end <= PHYS_ADDR_MAX)
     f = f && z3::implies(t.live(i), lt(x.base, x.end()) && addr_in_range(x.base) &&
                                         addr_in_range(x.end()));
-    if (i + 1 < t.slots())
-      f = f && z3::implies(t.live(i + 1), le(x.end(), t.r[i + 1].base));
+    // sorted and disjoint: ends at or below the next live region's base
+    // (dense: slot i+1 live implies slot i live)
+    z3::expr pair = t.dense() ? next.has[i] : t.live(i) && next.has[i];
+    f = f && z3::implies(pair, le(x.end(), next.r[i].base));
   }
   return f;
 }
 
 z3::expr maximal(const SymType& t) {
   z3::expr f = t.ctx().bool_val(true);
-  if (!t.dense()) {
-    // In a sorted array of positive regions, live i < j touch only if no
-    // live slot lies between them, so pairs cover exactly the neighbours.
-    for (unsigned i = 0; i < t.slots(); ++i)
-      for (unsigned j = i + 1; j < t.slots(); ++j) {
-        const SymRegion& x = t.r[i];
-        const SymRegion& y = t.r[j];
-        f = f && z3::implies(t.live(i) && t.live(j),
-                             !(x.end() == y.base && x.nid == y.nid && x.flags == y.flags));
-      }
-    return f;
-  }
-  for (unsigned i = 0; i + 1 < t.slots(); ++i) {
+  const LiveScan next = next_live(t);
+  for (unsigned i = 0; i < t.slots(); ++i) {
     const SymRegion& x = t.r[i];
-    const SymRegion& y = t.r[i + 1];
-    f = f && z3::implies(t.live(i + 1),
-                         !(x.end() == y.base && x.nid == y.nid && x.flags == y.flags));
+    const SymRegion& y = next.r[i];
+    z3::expr pair = t.dense() ? next.has[i] : t.live(i) && next.has[i];
+    f = f && z3::implies(pair, !(x.end() == y.base && x.nid == y.nid && x.flags == y.flags));
   }
   return f;
 }

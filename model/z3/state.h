@@ -59,9 +59,27 @@ SymType fresh_type(z3::context& c, const std::string& name, unsigned n,
 SymType constant_type(z3::context& c, const std::vector<MemblockRegion>& regions, unsigned n,
                       unsigned max_regions = 128, AddrSort sort = AddrSort::BitVec);
 
+// The neighbouring live slot of every slot (gathered arrays, see gather()):
+// has[i] says whether one exists, r[i] is its region (meaningful iff has[i]).
+// next_live is a suffix scan (r[i] = live(i+1) ? slot i+1 : r[i+1]), prev_live
+// a prefix scan; each step is one ite per field, so the formulas stay linear
+// in the slot count where "every pair of live slots" was quadratic. For a
+// dense array the neighbours are simply slots i+1 and i-1.
+struct LiveScan {
+  std::vector<z3::expr> has;
+  std::vector<SymRegion> r;
+};
+LiveScan next_live(const SymType& t);
+LiveScan prev_live(const SymType& t);
+
 // I1 sorted, I2 disjoint, I4 positive sizes, I8 no region wraps, cnt <= slots.
+// For a gathered array: every live slot is positive and in range and ends at
+// or below the base of the next live slot (with positive sizes this orders
+// every pair of live slots).
 z3::expr well_formed(const SymType& t);
-// I3 maximal: touching neighbours differ in nid or flags.
+// I3 maximal: touching neighbours differ in nid or flags. For a gathered
+// array, "neighbours" are consecutive live slots: under well_formed no other
+// pair can touch, so canonical() means the same as the pairwise statement.
 z3::expr maximal(const SymType& t);
 // Canonical form: well_formed and maximal (what add/setclr/set_node promise).
 z3::expr canonical(const SymType& t);

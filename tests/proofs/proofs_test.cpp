@@ -15,6 +15,8 @@
 #include "proofs/prove.h"
 #include "proofs/run.h"
 #include "proofs/theorem.h"
+#include "model/z3/state.h"
+#include "model/z3/vocab.h"
 
 namespace mbv::proofs {
 namespace {
@@ -107,6 +109,91 @@ TEST(BootPgtable, Linux61CounterexampleIsTheKnownGap) {
   ASSERT_TRUE(sc->finding.has_value());
   EXPECT_EQ(signature_string(*sc->finding), signature_string(*j->signature));
   EXPECT_EQ(expected_verdict_of(*j), ExpectedVerdict::Finding);
+}
+
+// The merge theorem's induction hints: at a small bound every step lemma is
+// proved and every instance fires by modus ponens (otherwise the N=64 bound
+// falls back to the slow unhinted queries; a broken hint never shows as a
+// wrong verdict, so only this test sees it).
+TEST(MergeHints, EveryStepProvedAndChained) {
+  auto t = find_theorem("merge_keeps_attributes");
+  ASSERT_TRUE(t.has_value());
+  RunOptions o = ci(*t);
+  o.bound = 6;
+  Outcome r = run_theorem(*t, o);
+  EXPECT_EQ(r.verdict, Verdict::Proved) << r.failed_obligation << " " << r.reason;
+  EXPECT_EQ(r.hints, 2 * 6 + 1u);
+  EXPECT_EQ(r.hints_proved, r.hints);
+  EXPECT_EQ(r.hints_chained, 2 * 6u);
+  EXPECT_EQ(r.checked, r.obligations);
+}
+
+// A mutant breaks the induction: its hints are dropped, and the verdict
+// still comes from the theorem's own obligations (a real counterexample,
+// which does not replay on impl/memblock).
+TEST(MergeHints, DroppedHintsNeverDecideTheVerdict) {
+  auto t = find_theorem("merge_keeps_attributes");
+  ASSERT_TRUE(t.has_value());
+  for (Mutant m : {Mutant::MergeIgnoresNid, Mutant::MergeIgnoresFlags}) {
+    RunOptions o = ci(*t, m);
+    o.bound = 6;
+    Outcome r = run_theorem(*t, o);
+    EXPECT_EQ(r.verdict, Verdict::Counterexample) << z3spec::mutant_name(m);
+    EXPECT_LT(r.hints_proved, r.hints) << z3spec::mutant_name(m);
+    EXPECT_NE(r.failed_obligation.rfind("hint", 0), 0u) << r.failed_obligation;
+    ASSERT_TRUE(r.witness.has_value());
+    ASSERT_TRUE(r.witness->replays.has_value());
+    EXPECT_FALSE(*r.witness->replays) << r.witness->replay_note;
+  }
+}
+
+// Every pair of live slots of a gathered array, as the encoding stated it
+// before the linear scans.
+z3::expr pairwise_well_formed(const z3spec::SymType& t) {
+  z3::expr f = t.ctx().bool_val(true);
+  for (unsigned i = 0; i < t.slots(); ++i) {
+    const auto& x = t.r[i];
+    f = f && z3::implies(t.live(i), z3spec::lt(x.base, x.end()) && z3spec::addr_in_range(x.base) &&
+                                        z3spec::addr_in_range(x.end()));
+    for (unsigned j = i + 1; j < t.slots(); ++j)
+      f = f && z3::implies(t.live(i) && t.live(j), z3spec::le(x.end(), t.r[j].base));
+  }
+  return f;
+}
+
+z3::expr pairwise_maximal(const z3spec::SymType& t) {
+  z3::expr f = t.ctx().bool_val(true);
+  for (unsigned i = 0; i < t.slots(); ++i)
+    for (unsigned j = i + 1; j < t.slots(); ++j) {
+      const auto& x = t.r[i];
+      const auto& y = t.r[j];
+      f = f && z3::implies(t.live(i) && t.live(j),
+                           !(x.end() == y.base && x.nid == y.nid && x.flags == y.flags));
+    }
+  return f;
+}
+
+// The suffix-scan well_formed / maximal of a gathered array (any live bits)
+// state exactly what the pairwise formulas stated: proved by Z3 for 6 slots.
+TEST(Encoding, LinearScansMeanThePairwiseStatement) {
+  z3::context c;
+  z3spec::SymType fresh = z3spec::fresh_type(c, "g", 6, 128, z3spec::AddrSort::Int);
+  std::vector<z3spec::SymSlot> slots;
+  for (unsigned i = 0; i < 6; ++i)
+    slots.push_back({c.bool_const(("live" + std::to_string(i)).c_str()), fresh.r[i]});
+  z3spec::SymType g = z3spec::gather(c, slots, 128);
+  z3spec::SolverStats st;
+  z3spec::CheckOptions o{60000};
+  auto wf = z3spec::check(c, z3spec::well_formed(g) != pairwise_well_formed(g), o, st);
+  EXPECT_EQ(wf.verdict, Verdict::Proved);
+  auto mx = z3spec::check(
+      c, z3spec::well_formed(g) && z3spec::maximal(g) != pairwise_maximal(g), o, st);
+  EXPECT_EQ(mx.verdict, Verdict::Proved);
+  // and the scan does look past dead slots: a live pair around a dead slot
+  auto bad = z3spec::check(c, z3spec::well_formed(g) && slots[0].valid && !slots[1].valid &&
+                                  slots[2].valid && z3spec::gt(g.r[0].end(), g.r[2].base),
+                           o, st);
+  EXPECT_EQ(bad.verdict, Verdict::Proved);
 }
 
 TEST(Prove, UnknownTheoremIsAnInputError) {
