@@ -92,6 +92,38 @@ BENCHMARK_CAPTURE(BM_BootEightNodes, 8g_linux61, "linux-6.1", false, 8);
 BENCHMARK_CAPTURE(BM_BootEightNodes, 8g_linux61_movable_node, "linux-6.1", true, 8);
 BENCHMARK_CAPTURE(BM_BootEightNodes, 8g_srat_first_movable_node, "srat-first", true, 8);
 
+// The same machines, each boot followed by check_invariants (every invariant,
+// as `mbverify boot`, the fuzzer and the shrinker judge a run): the figure a
+// user of the whole check sees.
+void BM_BootEightNodesChecked(benchmark::State& state, const char* policy, bool movable_node,
+                              std::uint64_t node_gib) {
+  const mbv::Scenario s = eight_node(movable_node, node_gib);
+  mbv::BootOptions o;
+  o.policy = policy;
+  {
+    auto st = mbv::run_boot(s, o);
+    if (!st || st->panic) std::abort();
+  }
+  for (auto _ : state) {
+    auto st = mbv::run_boot(s, o);
+    auto rep = mbv::check_invariants(*st);
+    benchmark::DoNotOptimize(st);
+    benchmark::DoNotOptimize(rep);
+  }
+  state.counters["runs_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()),
+                                                    benchmark::Counter::kIsRate);
+  state.counters["goal_ratio"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) / kGoalRunsPerSecond, benchmark::Counter::kIsRate);
+}
+BENCHMARK_CAPTURE(BM_BootEightNodesChecked, 64g_linux61, "linux-6.1", false, 64);
+BENCHMARK_CAPTURE(BM_BootEightNodesChecked, 64g_srat_first, "srat-first", false, 64);
+BENCHMARK_CAPTURE(BM_BootEightNodesChecked, 64g_linux61_movable_node, "linux-6.1", true, 64);
+BENCHMARK_CAPTURE(BM_BootEightNodesChecked, 64g_srat_first_movable_node, "srat-first", true, 64);
+BENCHMARK_CAPTURE(BM_BootEightNodesChecked, 64g_bottom_up_2013_movable_node, "bottom-up-2013", true, 64);
+BENCHMARK_CAPTURE(BM_BootEightNodesChecked, 8g_linux61, "linux-6.1", false, 8);
+BENCHMARK_CAPTURE(BM_BootEightNodesChecked, 8g_linux61_movable_node, "linux-6.1", true, 8);
+BENCHMARK_CAPTURE(BM_BootEightNodesChecked, 8g_srat_first_movable_node, "srat-first", true, 8);
+
 void BM_BootAndCheck(benchmark::State& state) {
   const mbv::Scenario s = machine("spill-2node.scenario");
   for (auto _ : state) {

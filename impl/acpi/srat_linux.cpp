@@ -1,27 +1,29 @@
 // linux_view: what Linux 6.1 makes of a Srat (acpi_numa_init and the x86
 // callbacks), and count_immovable_mem_regions, KASLR's own earlier reading.
 // The kernel keeps this state in globals; here it is one local struct.
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
 
 #include "impl/acpi/le_bytes.h"
 #include "impl/acpi/srat.h"
+#include "impl/common/numfmt.h"
 
 namespace mbv {
 namespace {
 
 // "%#010Lx" as the kernel's vsprintf prints it: "0x" even for zero.
 std::string kx(std::uint64_t v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "0x%08llx", static_cast<unsigned long long>(v));
-  return buf;
+  std::string s = "0x";
+  append_hex(s, v, 8);
+  return s;
 }
 
 std::string hex(std::uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
+  std::string s = "0x";
+  append_hex(s, v);
+  return s;
 }
 
 std::string fmt(const char* f, auto... args) {
@@ -89,17 +91,21 @@ struct Kernel {
   LinuxSratView& v;
   std::uint8_t acpi_srat_revision;
   std::vector<int> pxm_to_node_map;
-  std::vector<bool> nodes_found;
+  std::vector<char> nodes_found;
   int nodes_found_count = 0;
-  std::vector<bool> nodes_parsed;
+  // Nodes are only ever added to nodes_found here, so the first unset node
+  // (first_unset_node) only moves up: keep it instead of rescanning.
+  int first_unfound = 0;
+  std::vector<char> nodes_parsed;
+  std::vector<int> parsed_list;  // the nodes set in nodes_parsed, unsorted
   bool disabled = false;  // acpi_numa < 0
 
   Kernel(const LinuxSratOptions& o, LinuxSratView& view, std::uint8_t rev)
       : opt(o), v(view), acpi_srat_revision(rev) {
     const int max_pxm = o.max_numnodes > 256 ? o.max_numnodes : 256;  // MAX_PXM_DOMAINS
     pxm_to_node_map.assign(static_cast<std::size_t>(max_pxm), NUMA_NO_NODE);
-    nodes_found.assign(static_cast<std::size_t>(o.max_numnodes), false);
-    nodes_parsed.assign(static_cast<std::size_t>(o.max_numnodes), false);
+    nodes_found.assign(static_cast<std::size_t>(o.max_numnodes), 0);
+    nodes_parsed.assign(static_cast<std::size_t>(o.max_numnodes), 0);
   }
 
   // bad_srat (drivers/acpi/numa/srat.c)
@@ -119,17 +125,20 @@ struct Kernel {
     int& node = pxm_to_node_map[static_cast<std::size_t>(pxm)];
     if (node == NUMA_NO_NODE) {
       if (nodes_found_count >= opt.max_numnodes) return NUMA_NO_NODE;
-      int first = 0;
-      while (nodes_found[static_cast<std::size_t>(first)]) ++first;  // first_unset_node
-      node = first;
-      nodes_found[static_cast<std::size_t>(first)] = true;
+      while (nodes_found[static_cast<std::size_t>(first_unfound)]) ++first_unfound;  // first_unset_node
+      node = first_unfound;
+      nodes_found[static_cast<std::size_t>(node)] = 1;
       ++nodes_found_count;
       v.pxm_to_node.push_back({static_cast<std::uint32_t>(pxm), node});
     }
     return node;
   }
 
-  void node_set_parsed(int node) { nodes_parsed[static_cast<std::size_t>(node)] = true; }
+  void node_set_parsed(int node) {
+    char& parsed = nodes_parsed[static_cast<std::size_t>(node)];
+    if (!parsed) parsed_list.push_back(node);
+    parsed = 1;
+  }
 
   // acpi_numa_processor_affinity_init (arch/x86/mm/srat.c)
   void processor_affinity_init(const Visit& x) {
@@ -157,7 +166,16 @@ struct Kernel {
     }
     v.apic_to_node.push_back({apic_id, node});
     node_set_parsed(node);
-    v.log.push_back(fmt("SRAT: PXM %u -> APIC 0x%02x -> Node %u", upxm, apic_id, node));
+    // "SRAT: PXM %u -> APIC 0x%02x -> Node %u", without snprintf (every boot prints it per CPU)
+    std::string line;
+    line.reserve(48);
+    line += "SRAT: PXM ";
+    append_dec(line, upxm);
+    line += " -> APIC 0x";
+    append_hex(line, apic_id, 2);
+    line += " -> Node ";
+    append_dec(line, static_cast<std::uint32_t>(node));
+    v.log.push_back(std::move(line));
   }
 
   // acpi_numa_x2apic_affinity_init (arch/x86/mm/srat.c)
@@ -267,9 +285,21 @@ struct Kernel {
       return -KERN_EINVAL;
     }
     node_set_parsed(node);
-    v.log.push_back(fmt("ACPI: SRAT: Node %u PXM %u [mem %s-%s]%s%s", node, upxm,
-                        kx(start).c_str(), kx(end - 1).c_str(), hotpluggable ? " hotplug" : "",
-                        (ma->flags & SRAT_MEM_NON_VOLATILE) ? " non-volatile" : ""));
+    // "ACPI: SRAT: Node %u PXM %u [mem %#010Lx-%#010Lx]%s%s", without snprintf
+    std::string line;
+    line.reserve(80);
+    line += "ACPI: SRAT: Node ";
+    append_dec(line, static_cast<std::uint32_t>(node));
+    line += " PXM ";
+    append_dec(line, upxm);
+    line += " [mem 0x";
+    append_hex(line, start, 8);
+    line += "-0x";
+    append_hex(line, end - 1, 8);
+    line += ']';
+    if (hotpluggable) line += " hotplug";
+    if (ma->flags & SRAT_MEM_NON_VOLATILE) line += " non-volatile";
+    v.log.push_back(std::move(line));
     if (hotpluggable) {
       // memblock_mark_hotplug(start, ma->length); memblock caps the size at the top.
       const std::uint64_t size = std::min(ma->length, PHYS_ADDR_MAX - start);
@@ -339,8 +369,8 @@ LinuxSratView linux_view(const Srat& srat, const LinuxSratOptions& options) {
   }
   v.notes.push_back("SLIT and CEDT (CXL windows) are not modeled");
 
-  for (int n = 0; n < options.max_numnodes; ++n)
-    if (k.nodes_parsed[static_cast<std::size_t>(n)]) v.nodes_parsed.push_back(n);
+  v.nodes_parsed = std::move(k.parsed_list);  // ascending, as a walk over the mask gives them
+  std::sort(v.nodes_parsed.begin(), v.nodes_parsed.end());
 
   if (cnt < 0)
     v.acpi_numa_init_ret = cnt;

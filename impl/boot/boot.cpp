@@ -20,6 +20,10 @@ Result<BootState> run_boot(const Scenario& scenario, const BootOptions& options)
                       SourceLoc{scenario.name});
   }
   st.policy = *policy;
+  // A boot prints ~100 lines and records a few dozen events (thousands on
+  // machines whose memmap is allocated per section): start with room for most.
+  st.log.reserve(128 + 4 * scenario.srat.mem.size() + 2 * scenario.srat.cpus.size());
+  st.events.reserve(64);
   st.cmdline = parse_cmdline(scenario.cmdline);
   if (!scenario.cmdline.empty()) st.log.push_back("Command line: " + scenario.cmdline);
 

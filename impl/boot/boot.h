@@ -112,7 +112,9 @@ struct BootState {
   ZoneLayout zones;
   HandoffResult handoff;
   std::vector<AllocEvent> events;
-  std::vector<std::string> log;    // the dmesg-like account, kernel formats
+  // The dmesg-like account, kernel formats. The NUMA and zone steps move
+  // their messages here (numa.log and zones.log are left empty).
+  std::vector<std::string> log;
   std::vector<std::string> notes;  // where the model stops short of the kernel
   Phase phase = Phase::BeforeSrat;
   // The kernel would have panicked here (e.g. alloc_low_pages found no page);

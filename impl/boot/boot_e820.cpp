@@ -1,7 +1,5 @@
 // e820 as setup_arch builds it (arch/x86/kernel/setup.c, e820.c): the
 // firmware table, the command line's edits, the kernel range, the BIOS trims.
-#include <sstream>
-
 #include "impl/boot/boot.h"
 #include "impl/numa/kprint.h"
 
@@ -10,10 +8,11 @@ namespace mbv {
 namespace {
 
 void log_table(BootState& st, const E820Table& t, std::string_view who) {
-  std::istringstream in(e820_print_table(t, who));
-  for (std::string line; std::getline(in, line);) {
-    while (!line.empty() && line.front() == ' ') line.erase(line.begin());
-    if (!line.empty()) st.log.push_back(line);
+  for (std::string& line : e820_print_lines(t, who)) {
+    const std::size_t lead = line.find_first_not_of(' ');
+    if (lead == std::string::npos) continue;
+    if (lead) line.erase(0, lead);
+    st.log.push_back(std::move(line));
   }
 }
 
@@ -43,9 +42,12 @@ Status boot_e820(BootState& st) {
   e820_add_kernel_range(st.e820, st.kernel.text, st.kernel.end);
   trim_bios_range(st.e820);
 
-  st.max_pfn = st.e820.end_of_ram_pfn();
+  // MAX_ARCH_PFN follows the paging mode: 64 TiB with 4-level, 4 PiB with la57.
+  const bool la57 = st.scenario.cpu.la57;
+  st.max_pfn = st.e820.end_of_ram_pfn(la57);
   st.max_low_pfn = st.max_pfn > (SZ_4G >> PAGE_SHIFT) ? st.e820.end_of_low_ram_pfn() : st.max_pfn;
-  st.log.push_back("e820: last_pfn = " + khex(st.max_pfn, 0) + " max_arch_pfn = 0x400000000");
+  st.log.push_back("e820: last_pfn = " + khex(st.max_pfn, 0) +
+                   " max_arch_pfn = " + khex(e820_max_arch_pfn(la57), 0));
   if (st.max_pfn == 0) {
     return make_error(ErrorCode::Unsupported, "no RAM in the e820 map after the kernel's edits",
                       SourceLoc{st.scenario.name});

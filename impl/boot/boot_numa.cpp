@@ -11,7 +11,10 @@ Status boot_numa(BootState& st) {
   const LinuxSratView* view =
       (st.srat_view && !st.cmdline.numa_noacpi) ? &*st.srat_view : nullptr;
   x86_numa_init(st.numa, st.mb, env, view, st.scenario.slit_localities);
-  for (const std::string& line : st.numa.log) st.log.push_back(line);
+  // The NUMA messages move into the boot's account (st.numa.log is left empty).
+  for (std::string& line : st.numa.log) st.log.push_back(std::move(line));
+  st.numa.log.clear();
+  st.events.reserve(st.events.size() + st.numa.events.size());
   for (AllocEvent e : st.numa.events) {
     e.nid = truth_node_of(st.truth, e.range.start);
     st.events.push_back(std::move(e));

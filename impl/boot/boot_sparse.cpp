@@ -2,6 +2,7 @@
 // buffer for all present sections from the node itself (exact nid, above
 // 16M), else one 2 MiB block per section from any node.
 #include <algorithm>
+#include <string_view>
 
 #include "impl/boot/boot.h"
 
@@ -31,6 +32,51 @@ std::uint64_t blocks_free_below(const Memblock& mb, phys_addr_t b, phys_addr_t l
   return b > floor ? (b - floor) / SECTION_MAP_BYTES : 0;
 }
 
+// "memmap node N (per section)" for every N in [0, MAX_NUMNODES], built at
+// compile time: on machines whose hot-pluggable nodes cannot hold their own
+// memmap every section is an event with this note (2,048 for 4 x 64 GiB), and
+// a constant note is copied without touching a reference count. Its prefix
+// up to the node number is the whole-node note "memmap node N".
+struct MemmapNotes {
+  static constexpr std::size_t kWidth = 32;
+  char text[MAX_NUMNODES + 1][kWidth] = {};
+  std::uint8_t node_len[MAX_NUMNODES + 1] = {};  // length of "memmap node N"
+  std::uint8_t len[MAX_NUMNODES + 1] = {};       // with " (per section)"
+};
+
+constexpr MemmapNotes make_memmap_notes() {
+  MemmapNotes t;
+  constexpr std::string_view head = "memmap node ";
+  constexpr std::string_view tail = " (per section)";
+  for (int nid = 0; nid <= MAX_NUMNODES; ++nid) {
+    char* out = t.text[nid];
+    std::size_t n = 0;
+    for (char c : head) out[n++] = c;
+    char digits[8] = {};
+    int d = 0;
+    for (int v = nid; d == 0 || v; v /= 10) digits[d++] = static_cast<char>('0' + v % 10);
+    while (d) out[n++] = digits[--d];
+    t.node_len[nid] = static_cast<std::uint8_t>(n);
+    for (char c : tail) out[n++] = c;
+    t.len[nid] = static_cast<std::uint8_t>(n);
+  }
+  return t;
+}
+
+constexpr MemmapNotes kMemmapNotes = make_memmap_notes();
+
+bool in_note_table(int nid) { return nid >= 0 && nid <= MAX_NUMNODES; }
+
+EventNote memmap_node_note(int nid) {
+  if (!in_note_table(nid)) return EventNote("memmap node " + std::to_string(nid));
+  return EventNote::from_static(std::string_view(kMemmapNotes.text[nid], kMemmapNotes.node_len[nid]));
+}
+
+EventNote memmap_per_section_note(int nid) {
+  if (!in_note_table(nid)) return EventNote("memmap node " + std::to_string(nid) + " (per section)");
+  return EventNote::from_static(std::string_view(kMemmapNotes.text[nid], kMemmapNotes.len[nid]));
+}
+
 }  // namespace
 
 Status boot_sparse(BootState& st) {
@@ -53,21 +99,22 @@ Status boot_sparse(BootState& st) {
     any = true;
   }
   const phys_addr_t min_addr = SZ_16M;  // __pa(MAX_DMA_ADDRESS)
-  // At most one event per section: grow the event list once, not per node
-  // (an exact reserve per node would move every earlier event each time).
-  std::uint64_t sections = 0;
-  for (const auto& run : runs) sections += run.second;
-  st.events.reserve(st.events.size() + sections);
+  st.events.reserve(st.events.size() + runs.size());
   for (const auto& [nid, count] : runs) {
     const std::uint64_t size = count * SECTION_MAP_BYTES;
     const phys_addr_t buf =
         st.mb.alloc_exact_nid_raw(size, SECTION_MAP_BYTES, min_addr, MEMBLOCK_ALLOC_ACCESSIBLE, nid);
     if (buf) {
-      boot_record(st, Owner::Memmap, {buf, buf + size}, "memmap node " + std::to_string(nid));
+      boot_record(st, Owner::Memmap, {buf, buf + size}, memmap_node_note(nid));
       continue;
     }
     // vmemmap_alloc_block: one section at a time, any node, goal 16M.
-    const EventNote note("memmap node " + std::to_string(nid) + " (per section)");
+    const EventNote note = memmap_per_section_note(nid);
+    // Up to one event per section. Grow geometrically (an exact reserve per
+    // node would move every earlier event each time); reserving for every
+    // present section up front would be ~0.5 GB on a 1 PiB machine.
+    if (st.events.capacity() < st.events.size() + count)
+      st.events.reserve(std::max<std::size_t>(st.events.size() + count, 2 * st.events.capacity()));
     for (std::uint64_t i = 0; i < count;) {
       const phys_addr_t b = st.mb.alloc_try_nid_raw(SECTION_MAP_BYTES, SECTION_MAP_BYTES, min_addr,
                                                     MEMBLOCK_ALLOC_ACCESSIBLE, nid);
@@ -92,10 +139,16 @@ Status boot_sparse(BootState& st) {
       std::vector<SratTruthRange> meeting;
       for (const SratTruthRange& t : st.truth)
         if (t.range.intersects(bulk)) meeting.push_back(t);
+      // One SRAT range holding the whole bulk (the usual case): every block
+      // has its node, no lookup per block.
+      const bool one_node = meeting.size() == 1 && meeting[0].range.start <= bulk.start &&
+                            bulk.end <= meeting[0].range.end;
+      const int bulk_nid = meeting.empty() ? NUMA_NO_NODE : meeting[0].nid;
       for (std::uint64_t j = 1; j <= k; ++j) {
         const phys_addr_t c = b - j * SECTION_MAP_BYTES;
         st.events.emplace_back(Owner::Memmap, st.phase, PhysRange{c, c + SECTION_MAP_BYTES},
-                               truth_node_of(meeting, c), note);
+                               one_node || meeting.empty() ? bulk_nid : truth_node_of(meeting, c),
+                               note);
       }
       i += k;
     }

@@ -13,7 +13,9 @@ Status boot_zones(BootState& st) {
   cfg.required_movablecore_percent = st.cmdline.movablecore.percent;
   // init_mem_mapping raised max_low_pfn to max_pfn on x86-64.
   st.zones = free_area_init(st.mb, x86_max_zone_pfns(std::max(st.max_low_pfn, st.max_pfn)), cfg);
-  for (const std::string& line : st.zones.log) st.log.push_back(line);
+  // The zone printouts move into the boot's account (st.zones.log is left empty).
+  for (std::string& line : st.zones.log) st.log.push_back(std::move(line));
+  st.zones.log.clear();
   return Ok{};
 }
 

@@ -83,6 +83,15 @@ class EventNote {
   EventNote(std::string text)
       : shared_(text.empty() ? nullptr : std::make_shared<const std::string>(std::move(text))) {}
 
+  // Text with static storage duration (a constant table the caller indexes at
+  // run time), referenced like a literal: copying the note costs no reference
+  // count. Only for text that lives as long as the program.
+  static EventNote from_static(std::string_view text) {
+    EventNote n;
+    n.literal_ = text;
+    return n;
+  }
+
   std::string_view view() const { return shared_ ? std::string_view(*shared_) : literal_; }
 
  private:
@@ -97,7 +106,12 @@ struct AllocEvent {
   int nid = NUMA_NO_NODE;  // node of the range per SRAT, NUMA_NO_NODE if unknown
 
   AllocEvent() = default;
-  AllocEvent(Owner o, Phase p, PhysRange r, int node, EventNote note = {})
+  AllocEvent(Owner o, Phase p, PhysRange r, int node) : owner(o), phase(p), range(r), nid(node) {}
+  // A note is copied (or moved) straight into the event: events are recorded
+  // by the thousand per boot on some machines.
+  AllocEvent(Owner o, Phase p, PhysRange r, int node, const EventNote& note)
+      : owner(o), phase(p), range(r), nid(node), note_(note) {}
+  AllocEvent(Owner o, Phase p, PhysRange r, int node, EventNote&& note)
       : owner(o), phase(p), range(r), nid(node), note_(std::move(note)) {}
 
   // e.g. "PTE page for [0x80000000-0x80200000)"

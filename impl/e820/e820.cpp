@@ -16,10 +16,7 @@ bool e820_nomerge(std::uint32_t type) {
   return type == raw(E820Type::PRAM) || type == raw(E820Type::SOFT_RESERVED);
 }
 
-// The kernel's MAX_ARCH_PFN for x86-64: MAXMEM >> PAGE_SHIFT.
-constexpr std::uint64_t max_arch_pfn(bool la57) {
-  return (1ull << (la57 ? 52 : 46)) >> PAGE_SHIFT;
-}
+std::uint64_t max_arch_pfn(bool la57) { return e820_max_arch_pfn(la57); }
 
 }  // namespace
 

@@ -83,6 +83,12 @@ struct E820Table {
   friend bool operator==(const E820Table&, const E820Table&) = default;
 };
 
+// The kernel's MAX_ARCH_PFN for x86-64: MAXMEM >> PAGE_SHIFT, MAXMEM being
+// 1 << MAX_PHYSMEM_BITS (46 bits with 4-level paging, 52 with la57).
+constexpr std::uint64_t e820_max_arch_pfn(bool la57) {
+  return (1ull << (la57 ? 52 : 46)) >> PAGE_SHIFT;
+}
+
 // e820_end_pfn(limit_pfn, type)
 std::uint64_t e820_end_pfn(const E820Table& table, std::uint64_t limit_pfn, E820Type type,
                            bool la57 = false);
@@ -149,6 +155,9 @@ std::optional<E820Type> e820_parse_sysfs_type_name(std::string_view name);
 // prints RESERVED_KERN as "reserved kernel" instead of the kernel's "usable".
 std::string e820_print_table(const E820Table& table, std::string_view who = "BIOS-e820",
                              bool lossless = false);
+// The same lines without their newlines.
+std::vector<std::string> e820_print_lines(const E820Table& table, std::string_view who = "BIOS-e820",
+                                          bool lossless = false);
 
 // Readers and writers. Each reader can report where every entry came from.
 // "[mem 0x...-0x...] <type>": the part of a table line after "<who>: ".

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "impl/common/numfmt.h"
 #include "impl/e820/e820.h"
 
 namespace mbv {
@@ -106,17 +107,32 @@ std::optional<E820Type> e820_parse_sysfs_type_name(std::string_view n) {
   return std::nullopt;
 }
 
+// e820__print_table (arch/x86/kernel/e820.c), one line per entry.
+std::vector<std::string> e820_print_lines(const E820Table& table, std::string_view who,
+                                          bool lossless) {
+  std::vector<std::string> out;
+  out.reserve(table.entries.size());
+  for (const E820Entry& e : table.entries) {
+    // "%s: [mem %#018Lx-%#018Lx] " then the type name
+    std::string line;
+    line.reserve(who.size() + 64);
+    line += who;
+    line += ": [mem 0x";
+    append_hex(line, e.addr, 16);
+    line += "-0x";
+    append_hex(line, e.addr + e.size - 1, 16);
+    line += "] ";
+    line += (lossless && e.type == E820Type::RESERVED_KERN) ? "reserved kernel" : e820_type_name(e.type);
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
 // e820__print_table (arch/x86/kernel/e820.c)
 std::string e820_print_table(const E820Table& table, std::string_view who, bool lossless) {
   std::string out;
-  char buf[96];
-  for (const E820Entry& e : table.entries) {
-    std::snprintf(buf, sizeof buf, ": [mem 0x%016llx-0x%016llx] ",
-                  static_cast<unsigned long long>(e.addr),
-                  static_cast<unsigned long long>(e.addr + e.size - 1));
-    out += who;
-    out += buf;
-    out += (lossless && e.type == E820Type::RESERVED_KERN) ? "reserved kernel" : e820_type_name(e.type);
+  for (const std::string& line : e820_print_lines(table, who, lossless)) {
+    out += line;
     out += '\n';
   }
   return out;

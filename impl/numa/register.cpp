@@ -86,8 +86,13 @@ void alloc_node_data(NumaState& st, Memblock& mb, int nid) {
                      std::to_string(nid) + ")");
     return;  // the node is not set online
   }
-  st.log.push_back("NODE_DATA(" + std::to_string(nid) + ") allocated " +
-                   kmem_range(nd_pa, nd_pa + nd_size));
+  std::string line;
+  line.reserve(64);
+  line += "NODE_DATA(";
+  append_int(line, nid);
+  line += ") allocated ";
+  append_kmem_range(line, nd_pa, nd_pa + nd_size);
+  st.log.push_back(std::move(line));
   const int tnid = early_pfn_to_nid(mb, st.node_online, nd_pa >> PAGE_SHIFT);
   if (tnid != nid) {
     st.log.push_back("    NODE_DATA(" + std::to_string(nid) + ") on node " + std::to_string(tnid));

@@ -4,6 +4,7 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "impl/common/numfmt.h"
 #include "impl/memblock/memblock.h"
 
 namespace mbv {
@@ -367,16 +368,20 @@ std::vector<AllocEvent> DirectMap::alloc_events(std::span<const phys_addr_t> cut
   std::vector<AllocEvent> out;
   out.reserve(allocs.size());
   for (const PgtAllocRun& r : allocs) {
-    std::string note = std::to_string(r.pages) + " page-table page" + (r.pages == 1 ? "" : "s") +
-                       " from " +
-                       (r.source == PgtSource::Brk ? std::string("brk")
-                                                   : std::string(r.descending ? "memblock top-down"
-                                                                              : "memblock bottom-up"));
+    // "<n> page-table page[s] from <source> for <call>", built in one string.
+    std::string note;
+    note.reserve(112);
+    append_dec(note, r.pages);
+    note += r.pages == 1 ? " page-table page from " : " page-table pages from ";
+    note += r.source == PgtSource::Brk ? "brk"
+            : r.descending             ? "memblock top-down"
+                                       : "memblock bottom-up";
     if (r.call < 0) {
       note += " for init_trampoline_kaslr";
     } else {
       const MappingCall& c = calls[static_cast<std::size_t>(r.call)];
-      note += " for init_memory_mapping " + hexrange(c.start, c.end);
+      note += " for init_memory_mapping ";
+      append_mem_range(note, c.start, c.end - 1);
     }
     // Pieces in allocation order (descending runs are reported high to low).
     const PhysRange whole = r.range();
@@ -389,10 +394,13 @@ std::vector<AllocEvent> DirectMap::alloc_events(std::span<const phys_addr_t> cut
     }
     pieces.push_back(PhysRange{at, whole.end});
     if (r.descending) std::reverse(pieces.begin(), pieces.end());
+    if (pieces.size() == 1) {
+      out.push_back(AllocEvent{Owner::DirectMapPageTable, cfg.phase, pieces[0], NUMA_NO_NODE,
+                               EventNote(std::move(note))});
+      continue;
+    }
     for (const PhysRange& p : pieces) {
-      const std::string n = pieces.size() == 1
-                                ? note
-                                : note + " (" + std::to_string(p.size() >> PAGE_SHIFT) + " here)";
+      const std::string n = note + " (" + std::to_string(p.size() >> PAGE_SHIFT) + " here)";
       out.push_back(AllocEvent{Owner::DirectMapPageTable, cfg.phase, p, NUMA_NO_NODE, n});
     }
   }
@@ -418,7 +426,11 @@ std::vector<std::string> DirectMap::dmesg_lines() const {
   std::vector<std::string> out;
   out.reserve(calls.size() * 3);
   for (const MappingCall& c : calls) {
-    out.push_back("init_memory_mapping: " + hexrange(c.start, c.end));
+    std::string line;
+    line.reserve(64);
+    line += "init_memory_mapping: ";
+    append_mem_range(line, c.start, c.end - 1);
+    out.push_back(std::move(line));
     for (const MappedRange& r : c.ranges) out.push_back(format_map_range(r.range));
   }
   return out;

@@ -3,6 +3,7 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "impl/common/numfmt.h"
 #include "impl/common/result.h"
 #include "impl/memblock/memblock.h"
 
@@ -113,15 +114,29 @@ MapRanges split_mem_range(phys_addr_t start, phys_addr_t end, PageSizeMask globa
   return mr;
 }
 
+void append_mem_range(std::string& out, phys_addr_t start, phys_addr_t end_inclusive) {
+  out += "[mem 0x";
+  append_hex(out, start, 8);
+  out += "-0x";
+  append_hex(out, end_inclusive, 8);
+  out += ']';
+}
+
 std::string format_mem_range(phys_addr_t start, phys_addr_t end_inclusive) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "[mem 0x%08" PRIx64 "-0x%08" PRIx64 "]", start, end_inclusive);
-  return buf;
+  std::string s;
+  s.reserve(48);
+  append_mem_range(s, start, end_inclusive);
+  return s;
 }
 
 std::string format_map_range(const MapRange& r) {
-  return " " + format_mem_range(r.start, r.end - 1) + " page " +
-         std::string(page_size_string(r.mask));
+  std::string s;
+  s.reserve(56);
+  s += ' ';
+  append_mem_range(s, r.start, r.end - 1);
+  s += " page ";
+  s += page_size_string(r.mask);
+  return s;
 }
 
 }  // namespace mbv

@@ -53,5 +53,7 @@ std::string format_map_range(const MapRange& r);
 
 // "[mem %#010lx-%#010lx]" with the kernel's %#010lx (the 0x counts in the width).
 std::string format_mem_range(phys_addr_t start, phys_addr_t end_inclusive);
+// The same, appended to `out`.
+void append_mem_range(std::string& out, phys_addr_t start, phys_addr_t end_inclusive);
 
 }  // namespace mbv

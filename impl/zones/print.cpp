@@ -8,25 +8,30 @@
 namespace mbv {
 
 namespace {
-std::string pad8(std::string_view name) {
-  std::string s(name);
-  while (s.size() < 8) s += ' ';
-  return s;
+void append_pad8(std::string& out, std::string_view name) {
+  out += name;
+  if (name.size() < 8) out.append(8 - name.size(), ' ');
 }
 }  // namespace
 
 // free_area_init: "Zone ranges:"
 std::vector<std::string> print_zone_ranges(const ZoneLayout& z) {
-  std::vector<std::string> out{"Zone ranges:"};
+  std::vector<std::string> out;
+  out.reserve(MAX_NR_ZONES);
+  out.emplace_back("Zone ranges:");
   for (int i = 0; i < MAX_NR_ZONES; i++) {
     if (i == ZONE_MOVABLE) continue;
     const auto lo = z.lowest[static_cast<std::size_t>(i)];
     const auto hi = z.highest[static_cast<std::size_t>(i)];
-    std::string line = "  " + pad8(zone_name(i)) + " ";
+    std::string line;
+    line.reserve(64);
+    line += "  ";
+    append_pad8(line, zone_name(i));
+    line += ' ';
     if (lo == hi) {
       line += "empty";
     } else {
-      line += "[mem " + khex(lo << PAGE_SHIFT, 18) + "-" + khex((hi << PAGE_SHIFT) - 1, 18) + "]";
+      append_kmem_range(line, lo << PAGE_SHIFT, hi << PAGE_SHIFT, 18);
     }
     out.push_back(std::move(line));
   }
@@ -38,7 +43,14 @@ std::vector<std::string> print_movable_zone_start(const ZoneLayout& z) {
   std::vector<std::string> out{"Movable zone start for each node"};
   for (int i = 0; i < MAX_NUMNODES; i++) {
     const auto pfn = z.zone_movable_pfn[static_cast<std::size_t>(i)];
-    if (pfn) out.push_back("  Node " + std::to_string(i) + ": " + khex(pfn << PAGE_SHIFT, 18));
+    if (!pfn) continue;
+    std::string line;
+    line.reserve(40);
+    line += "  Node ";
+    append_dec(line, static_cast<std::uint64_t>(i));
+    line += ": ";
+    append_khex(line, pfn << PAGE_SHIFT, 18);
+    out.push_back(std::move(line));
   }
   return out;
 }
@@ -49,17 +61,15 @@ std::vector<std::string> print_early_memory_node_ranges(const Memblock& mb) {
   const std::vector<PfnRange> ranges = mb.mem_pfn_ranges(MAX_NUMNODES);
   out.reserve(ranges.size() + 1);
   for (const PfnRange& r : ranges) {
-    const std::string nid = std::to_string(r.nid);
     std::string line;
     line.reserve(64);  // one allocation: "  node NNN: [mem " + 2 x 18 digits + "-]"
     line += "  node ";
+    std::string nid;
+    append_int(nid, r.nid);
     if (nid.size() < 3) line.append(3 - nid.size(), ' ');
     line += nid;
-    line += ": [mem ";
-    line += khex(r.start_pfn << PAGE_SHIFT, 18);
-    line += '-';
-    line += khex((r.end_pfn << PAGE_SHIFT) - 1, 18);
-    line += ']';
+    line += ": ";
+    append_kmem_range(line, r.start_pfn << PAGE_SHIFT, r.end_pfn << PAGE_SHIFT, 18);
     out.push_back(std::move(line));
   }
   return out;

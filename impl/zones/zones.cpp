@@ -66,6 +66,19 @@ bool valid_nid(int nid) { return nid >= 0 && nid < MAX_NUMNODES; }
 // min() that treats 0 as "unset", the idiom find_zone_movable_pfns_for_nodes uses.
 void set_min_unset(std::uint64_t& slot, std::uint64_t v) { slot = slot ? std::min(v, slot) : v; }
 
+// The nodes whose zone_movable_pfn a pass may have set, so that the alignment
+// pass visits those instead of all MAX_NUMNODES slots (every other slot is 0
+// and stays 0).
+struct TouchedNodes {
+  std::bitset<MAX_NUMNODES> seen;
+  std::vector<int> list;
+  void add(int nid) {
+    if (seen[static_cast<std::size_t>(nid)]) return;
+    seen[static_cast<std::size_t>(nid)] = true;
+    list.push_back(nid);
+  }
+};
+
 }  // namespace
 
 // find_zone_movable_pfns_for_nodes (mm/page_alloc.c)
@@ -84,6 +97,7 @@ void find_zone_movable_pfns_for_nodes(ZoneLayout& z, const Memblock& mb,
   z.movable_zone = find_usable_zone_for_movable(z);
 
   bool align = true;
+  TouchedNodes touched;
   if (cfg.movable_node) {
     // kernelcore= and movablecore= are ignored: the lowest HOTPLUG base of
     // each node starts ZONE_MOVABLE there.
@@ -91,6 +105,7 @@ void find_zone_movable_pfns_for_nodes(ZoneLayout& z, const Memblock& mb,
       if (!(r.flags & MEMBLOCK_HOTPLUG)) continue;
       if (!valid_nid(r.nid)) continue;  // the kernel would index past the array
       set_min_unset(z.zone_movable_pfn[static_cast<std::size_t>(r.nid)], pfn_down(r.base));
+      touched.add(r.nid);
     }
   } else if (cfg.mirrored_kernelcore) {
     bool mem_below_4gb_not_mirrored = false;
@@ -103,6 +118,7 @@ void find_zone_movable_pfns_for_nodes(ZoneLayout& z, const Memblock& mb,
         continue;
       }
       set_min_unset(z.zone_movable_pfn[static_cast<std::size_t>(r.nid)], usable_startpfn);
+      touched.add(r.nid);
     }
     if (mem_below_4gb_not_mirrored) {
       z.unmirrored_kernel_memory = true;
@@ -135,6 +151,7 @@ void find_zone_movable_pfns_for_nodes(ZoneLayout& z, const Memblock& mb,
             kernelcore_node = required_kernelcore / usable_nodes;
           std::uint64_t kernelcore_remaining = kernelcore_node;
           std::uint64_t& zmp = z.zone_movable_pfn[nid];
+          touched.add(static_cast<int>(nid));
           for (const PfnRange& r : mb.mem_pfn_ranges(static_cast<int>(nid))) {
             std::uint64_t start_pfn = std::max(r.start_pfn, zmp);
             const std::uint64_t end_pfn = r.end_pfn;
@@ -166,7 +183,8 @@ void find_zone_movable_pfns_for_nodes(ZoneLayout& z, const Memblock& mb,
   if (align) {
     // out2: align every node's start to MAX_ORDER_NR_PAGES; a start at or past
     // the node's end means no ZONE_MOVABLE there.
-    for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+    // Only touched nodes can be nonzero; the others round to 0 and stay 0.
+    for (int nid : touched.list) {
       std::uint64_t& zmp = z.zone_movable_pfn[static_cast<std::size_t>(nid)];
       zmp = round_up(zmp, MAX_ORDER_NR_PAGES);
       // 0 >= end_pfn could only set it to 0 again: skip the node lookup.
@@ -278,14 +296,14 @@ ZoneLayout free_area_init(const Memblock& mb, const ZonePfns& max_zone_pfn,
   for (auto& line : print_movable_zone_start(z)) z.log.push_back(std::move(line));
   for (auto& line : print_early_memory_node_ranges(mb)) z.log.push_back(std::move(line));
 
-  std::bitset<MAX_NUMNODES + 1> seen;
-  for (const PfnRange& r : mb.mem_pfn_ranges(MAX_NUMNODES)) {
-    if (r.nid >= 0 && r.nid <= MAX_NUMNODES) seen.set(static_cast<std::size_t>(r.nid));
-  }
-  for (int nid = 0; nid < MAX_NUMNODES; ++nid) {
-    if (seen.test(static_cast<std::size_t>(nid)))
-      z.nodes.push_back(node_zones(z, mb, cfg.mirrored_kernelcore, nid));
-  }
+  // Every node with memory, ascending.
+  std::vector<int> nids;
+  for (const PfnRange& r : mb.mem_pfn_ranges(MAX_NUMNODES))
+    if (r.nid >= 0 && r.nid < MAX_NUMNODES) nids.push_back(r.nid);
+  std::sort(nids.begin(), nids.end());
+  nids.erase(std::unique(nids.begin(), nids.end()), nids.end());
+  z.nodes.reserve(nids.size());
+  for (int nid : nids) z.nodes.push_back(node_zones(z, mb, cfg.mirrored_kernelcore, nid));
   return z;
 }
 

@@ -2,6 +2,7 @@
 // corpus machines, and faithfulness against real machines' logs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "impl/boot/boot.h"
@@ -266,6 +267,34 @@ TEST(BootCorpus, Machines) {
     ASSERT_TRUE(s->expect.has_value());
     EXPECT_TRUE(verdict_matches(*s->expect, rep.overall())) << format_invariant_report(rep);
   }
+}
+
+// With 5-level paging MAX_ARCH_PFN is 2^52 >> 12: memory above the 4-level
+// limit (64 TiB) lies below max_pfn and gets its node, its NODE_DATA and its
+// zone span. The pipeline used to clamp to 64 TiB whatever the paging mode
+// (regression corpus/regressions/boot-0003).
+TEST(BootPipeline, La57MaxArchPfnReachesAbove64TiB) {
+  auto s = load_scenario(
+      (fs::path(MBV_SOURCE_DIR) / "corpus" / "regressions" / "boot-0003-la57-max-arch-pfn.scenario")
+          .string());
+  ASSERT_TRUE(s.ok()) << s.error().to_string();
+  const BootState st = boot(*s);
+  EXPECT_EQ(st.max_pfn, (0x400000000000ull + 0x80000000ull) >> PAGE_SHIFT);
+  EXPECT_NE(std::find(st.log.begin(), st.log.end(),
+                      "e820: last_pfn = 0x400080000 max_arch_pfn = 0x10000000000"),
+            st.log.end());
+  for (const char* header : {"Zone ranges:", "Early memory node ranges"})
+    EXPECT_EQ(block(st.log, header), block(s->expect_dmesg, header));
+  EXPECT_EQ(st.numa.node_data.size(), 2u);
+
+  // The same machine with 4-level paging: max_pfn stops at 64 TiB, below node 1.
+  Scenario four = *s;
+  four.cpu.la57 = false;
+  const BootState st4 = boot(four);
+  EXPECT_EQ(st4.max_pfn, 0x80000u);
+  EXPECT_NE(std::find(st4.log.begin(), st4.log.end(),
+                      "e820: last_pfn = 0x80000 max_arch_pfn = 0x400000000"),
+            st4.log.end());
 }
 
 // Faithfulness: for every real machine, the Zone ranges, Movable zone start
