@@ -2,6 +2,7 @@
 #include "model/invariants/invariants.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "impl/numa/kprint.h"
 #include "impl/pgtable/checks.h"
@@ -66,12 +67,31 @@ std::string node_kinds(const std::vector<const SratTruthRange*>& sorted, const P
   return out;
 }
 
+// Whether `text` contains `word`: memchr to each candidate first character,
+// then a plain comparison. Not string_view::find: in libFuzzer builds its
+// memcmp goes through the fuzzer's interceptor and value profile, and this
+// runs once per page-table event (thousands on some machines).
+bool contains(std::string_view text, std::string_view word) {
+  if (word.empty()) return true;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (static_cast<std::size_t>(end - p) >= word.size()) {
+    p = static_cast<const char*>(std::memchr(p, word[0], static_cast<std::size_t>(end - p) - word.size() + 1));
+    if (!p) return false;
+    std::size_t k = 1;
+    while (k < word.size() && p[k] == word[k]) ++k;
+    if (k == word.size()) return true;
+    ++p;
+  }
+  return false;
+}
+
 // Allocations the boot allocator placed (as opposed to fixed firmware or
 // image ranges): a policy that claims hotplug safety answers for these.
 bool allocator_placed(const AllocEvent& e) {
   switch (e.owner) {
     case Owner::DirectMapPageTable:
-      return e.note().find("from brk") == std::string::npos;
+      return !contains(e.note(), "from brk");
     case Owner::NodeData:
     case Owner::CrashKernel:
     case Owner::MemblockArray:
