@@ -11,7 +11,10 @@
 // walked kRegionBudget regions in all: enough for one fill burst that
 // doubles an array (~130 steps, ~8.5k) and some ops after it, so doubling
 // stays reachable, while one input costs a few milliseconds at worst. The
-// cut depends on the bytes alone, so a finding replays exactly.
+// cut depends on the bytes alone, so a finding replays exactly. Each after
+// state's meaning is carried into the next step, and the iterator laws of a
+// state met before (in this input or an earlier one) come from a memo of
+// states that passed them (docs/spec.md "Cost"; same verdicts).
 
 #include <algorithm>
 #include <cstdint>
@@ -37,6 +40,12 @@
 
 namespace {
 constexpr std::size_t kRegionBudget = 10000;
+// States whose iterator laws held, kept across inputs (model/spec/law_memo.h):
+// mutations of one input rebuild the same states step after step, and a
+// state equal in every field to one already walked has the same verdict.
+// Bounded (64 MiB of states, then it starts over); a failing state is never
+// recorded, so a finding replays alone exactly as it failed.
+mbv::spec::LawMemo g_law_memo;
 #ifdef MBV_MEMBLOCK_OPS_TV
 constexpr std::size_t kTvSteps = 24;  // Z3 takes milliseconds per step
 #endif
@@ -60,7 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const mbv::spec::StepOptions opts{.iterators = true,
                                       .before_checked = i > 0,
                                       .before_state = i > 0 ? &meaning[(i + 1) % 2] : nullptr,
-                                      .after_state = &meaning[i % 2]};
+                                      .after_state = &meaning[i % 2],
+                                      .iterator_memo = &g_law_memo};
     if (auto v = mbv::spec::check_step(before, (*trace)[i], r, mb, &gap, opts)) {
       std::fprintf(stderr, "spec violation at step %zu (%s -> %lld): %s\ntrace:\n%s", i,
                    mbv::to_string((*trace)[i]).c_str(), static_cast<long long>(r.value),

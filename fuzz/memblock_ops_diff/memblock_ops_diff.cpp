@@ -2,7 +2,7 @@
 // real mm/memblock.c (kernel oracle) return the same values and hold the same
 // whole state after every op, and every agreed step satisfies the executable
 // spec (model/spec). Decoding is impl/trace/trace_decode (shared with the
-// memblock_ops fuzzer; below, a region budget cuts long traces); the
+// memblock_ops fuzzer; a region budget cuts long traces); the
 // logic is model/diff/diff_check. Exits 77 (skip) when no oracle was built
 // (packaged: put libmbv_oracle.so beside the binary or set MBV_ORACLE_SO).
 #include <cstdint>
@@ -31,30 +31,17 @@ extern "C" int LLVMFuzzerInitialize(int*, char*** argv) {
 }
 
 namespace {
-
-// The ops of `trace` run before their steps have held kRegionBudget regions
-// in all (model alone, no checks: a few percent of one differential run).
-// Every op costs O(regions) on both sides, so this bounds one input to a few
-// milliseconds while a fill burst that doubles an array (~8.5k) still fits.
-// The cut depends on the bytes alone, so a finding replays exactly.
+// DiffCheck cuts a trace once its steps have held kRegionBudget regions in
+// all (memory.cnt + reserved.cnt after each op, summed), during the run
+// itself. Every op costs O(regions) on both sides, so this bounds one input
+// to a few milliseconds while a fill burst that doubles an array (~8.5k)
+// still fits. The cut depends on the bytes alone, so a finding replays exactly.
 constexpr std::size_t kRegionBudget = 16000;
-
-std::size_t ops_within_budget(const mbv::OpTrace& trace) {
-  mbv::Memblock mb;
-  std::size_t walked = 0, n = 0;
-  while (n < trace.size() && walked <= kRegionBudget) {
-    mbv::apply_op(mb, trace[n++]);
-    if (mb.kernel_bug != mbv::KernelBug::None) break;
-    walked += mb.memory.cnt() + mb.reserved.cnt();
-  }
-  return n;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto trace = mbv::decode_trace(std::span<const std::uint8_t>(data, size));
   if (!trace) return 0;  // undecodable bytes are not findings
-  mbv::check_or_trap(g_check->check(std::span(*trace).first(ops_within_budget(*trace))));
+  mbv::check_or_trap(g_check->check(*trace, kRegionBudget));
   return 0;
 }

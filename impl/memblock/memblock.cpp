@@ -10,8 +10,12 @@
 #include <cstdio>
 
 #include "impl/common/result.h"
+#include "impl/memblock/mem_range_walk.h"
 
 namespace mbv {
+
+using detail::for_each_mem_range_fwd;
+using detail::for_each_mem_range_rev;
 
 namespace {
 
@@ -21,94 +25,6 @@ constexpr phys_addr_t page_align(phys_addr_t x) { return (x + PAGE_SIZE - 1) & ~
 // clamp() as the kernel defines it: min(max(val, lo), hi).
 constexpr phys_addr_t kclamp(phys_addr_t v, phys_addr_t lo, phys_addr_t hi) {
   return std::min(std::max(v, lo), hi);
-}
-
-// __for_each_mem_range: calls fn(range) for each range the kernel's
-// __next_mem_range would report, until fn returns true. The two indices
-// persist across reports exactly as the packed u64 cursor does.
-template <typename Fn>
-void for_each_mem_range_fwd(const Memblock& mb, MemblockTypeId ta, const MemblockType* b, int nid,
-                            std::uint32_t flags, Fn&& fn) {
-  const MemblockType& a = mb.type(ta);
-  if (nid == MAX_NUMNODES) nid = NUMA_NO_NODE;  // the WARN_ONCE rewrite
-  const int a_cnt = static_cast<int>(a.cnt());
-  const int b_cnt = b ? static_cast<int>(b->cnt()) : 0;
-  int ia = 0, ib = 0;
-  for (;;) {
-    MemRange out;
-    bool found = false;
-    for (; ia < a_cnt; ia++) {
-      const MemblockRegion& m = a.regions[ia];
-      const phys_addr_t m_start = m.base, m_end = m.base + m.size;
-      if (mb.should_skip_region(ta, m, nid, flags)) continue;
-      if (!b) {
-        out = {m_start, m_end, m.nid};
-        ia++;
-        found = true;
-        break;
-      }
-      // Gap ib of b runs from the end of b[ib-1] (0 for ib == 0) to the base
-      // of b[ib] (PHYS_ADDR_MAX past the last region).
-      for (; ib < b_cnt + 1; ib++) {
-        const phys_addr_t r_start = ib ? b->regions[ib - 1].base + b->regions[ib - 1].size : 0;
-        const phys_addr_t r_end = ib < b_cnt ? b->regions[ib].base : PHYS_ADDR_MAX;
-        if (r_start >= m_end) break;
-        if (m_start < r_end) {
-          out = {std::max(m_start, r_start), std::min(m_end, r_end), m.nid};
-          if (m_end <= r_end)
-            ia++;
-          else
-            ib++;
-          found = true;
-          break;
-        }
-      }
-      if (found) break;
-    }
-    if (!found || fn(out)) return;
-  }
-}
-
-// __for_each_mem_range_rev: the mirror image of for_each_mem_range_fwd.
-template <typename Fn>
-void for_each_mem_range_rev(const Memblock& mb, MemblockTypeId ta, const MemblockType* b, int nid,
-                            std::uint32_t flags, Fn&& fn) {
-  const MemblockType& a = mb.type(ta);
-  if (nid == MAX_NUMNODES) nid = NUMA_NO_NODE;
-  const int b_cnt = b ? static_cast<int>(b->cnt()) : 0;
-  int ia = static_cast<int>(a.cnt()) - 1;
-  int ib = b ? b_cnt : 0;
-  for (;;) {
-    MemRange out;
-    bool found = false;
-    for (; ia >= 0; ia--) {
-      const MemblockRegion& m = a.regions[ia];
-      const phys_addr_t m_start = m.base, m_end = m.base + m.size;
-      if (mb.should_skip_region(ta, m, nid, flags)) continue;
-      if (!b) {
-        out = {m_start, m_end, m.nid};
-        ia--;
-        found = true;
-        break;
-      }
-      for (; ib >= 0; ib--) {
-        const phys_addr_t r_start = ib ? b->regions[ib - 1].base + b->regions[ib - 1].size : 0;
-        const phys_addr_t r_end = ib < b_cnt ? b->regions[ib].base : PHYS_ADDR_MAX;
-        if (r_end <= m_start) break;
-        if (m_end > r_start) {
-          out = {std::max(m_start, r_start), std::min(m_end, r_end), m.nid};
-          if (m_start >= r_start)
-            ia--;
-          else
-            ib--;
-          found = true;
-          break;
-        }
-      }
-      if (found) break;
-    }
-    if (!found || fn(out)) return;
-  }
 }
 
 void appendf(std::string& s, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -531,87 +447,6 @@ phys_addr_t Memblock::end_of_DRAM() const {
 
 // ---------------------------------------------------------------------------
 // Iterators
-
-// should_skip_region (mm/memblock.c)
-bool Memblock::should_skip_region(MemblockTypeId t, const MemblockRegion& m, int nid,
-                                  std::uint32_t flags) const {
-  if (t != MemblockTypeId::Memory) return false;
-  if (nid != NUMA_NO_NODE && nid != m.nid) return true;
-  if (movable_node && (m.flags & MEMBLOCK_HOTPLUG) && !(flags & MEMBLOCK_HOTPLUG)) return true;
-  if ((flags & MEMBLOCK_MIRROR) && !(m.flags & MEMBLOCK_MIRROR)) return true;
-  if (!(flags & MEMBLOCK_NOMAP) && (m.flags & MEMBLOCK_NOMAP)) return true;
-  if (!(flags & MEMBLOCK_DRIVER_MANAGED) && (m.flags & MEMBLOCK_DRIVER_MANAGED)) return true;
-  return false;
-}
-
-// __for_each_mem_range / __for_each_mem_range_rev (include/linux/memblock.h)
-std::vector<MemRange> Memblock::walk_mem_ranges(MemblockTypeId a, std::optional<MemblockTypeId> b,
-                                                int nid, std::uint32_t flags, bool reverse) const {
-  std::vector<MemRange> out;
-  walk_mem_ranges(a, b, nid, flags, reverse, out);
-  return out;
-}
-
-void Memblock::walk_mem_ranges(MemblockTypeId a, std::optional<MemblockTypeId> b, int nid,
-                               std::uint32_t flags, bool reverse, std::vector<MemRange>& out) const {
-  out.clear();
-  const MemblockType* tb = b ? &type(*b) : nullptr;
-  // At most one range per region of `a` and per gap of `b`: grow once.
-  out.reserve(type(a).cnt() + (tb ? tb->cnt() : 0) + 1);
-  auto push = [&out](const MemRange& r) {
-    out.push_back(r);
-    return false;
-  };
-  if (reverse)
-    for_each_mem_range_rev(*this, a, tb, nid, flags, push);
-  else
-    for_each_mem_range_fwd(*this, a, tb, nid, flags, push);
-}
-
-// for_each_free_mem_range (include/linux/memblock.h)
-std::vector<MemRange> Memblock::free_mem_ranges(int nid, std::uint32_t flags) const {
-  return walk_mem_ranges(MemblockTypeId::Memory, MemblockTypeId::Reserved, nid, flags, false);
-}
-
-// for_each_free_mem_range_reverse (include/linux/memblock.h)
-std::vector<MemRange> Memblock::free_mem_ranges_reverse(int nid, std::uint32_t flags) const {
-  return walk_mem_ranges(MemblockTypeId::Memory, MemblockTypeId::Reserved, nid, flags, true);
-}
-
-// for_each_mem_range (include/linux/memblock.h)
-std::vector<MemRange> Memblock::mem_ranges() const {
-  return walk_mem_ranges(MemblockTypeId::Memory, std::nullopt, NUMA_NO_NODE,
-                         MEMBLOCK_HOTPLUG | MEMBLOCK_DRIVER_MANAGED, false);
-}
-
-// for_each_mem_range_rev (include/linux/memblock.h)
-std::vector<MemRange> Memblock::mem_ranges_rev() const {
-  return walk_mem_ranges(MemblockTypeId::Memory, std::nullopt, NUMA_NO_NODE,
-                         MEMBLOCK_HOTPLUG | MEMBLOCK_DRIVER_MANAGED, true);
-}
-
-// for_each_reserved_mem_range (include/linux/memblock.h)
-std::vector<MemRange> Memblock::reserved_mem_ranges() const {
-  return walk_mem_ranges(MemblockTypeId::Reserved, std::nullopt, NUMA_NO_NODE, MEMBLOCK_NONE,
-                         false);
-}
-
-// for_each_mem_pfn_range via __next_mem_pfn_range (mm/memblock.c)
-std::vector<PfnRange> Memblock::mem_pfn_ranges(int nid) const {
-  std::vector<PfnRange> out;
-  mem_pfn_ranges(nid, out);
-  return out;
-}
-
-void Memblock::mem_pfn_ranges(int nid, std::vector<PfnRange>& out) const {
-  out.clear();
-  out.reserve(memory.regions.size());
-  for (const MemblockRegion& r : memory.regions) {
-    const std::uint64_t spfn = pfn_up(r.base), epfn = pfn_down(r.base + r.size);
-    if (spfn >= epfn) continue;
-    if (nid == MAX_NUMNODES || nid == r.nid) out.push_back(PfnRange{spfn, epfn, r.nid});
-  }
-}
 
 // ---------------------------------------------------------------------------
 // Allocation

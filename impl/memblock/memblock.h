@@ -340,4 +340,16 @@ class Memblock {
   void remove_region(MemblockTypeId t, std::size_t idx);
 };
 
+// should_skip_region (mm/memblock.c); inline, as every iterator step asks it.
+inline bool Memblock::should_skip_region(MemblockTypeId t, const MemblockRegion& m, int nid,
+                                         std::uint32_t flags) const {
+  if (t != MemblockTypeId::Memory) return false;
+  if (nid != NUMA_NO_NODE && nid != m.nid) return true;
+  if (movable_node && (m.flags & MEMBLOCK_HOTPLUG) && !(flags & MEMBLOCK_HOTPLUG)) return true;
+  if ((flags & MEMBLOCK_MIRROR) && !(m.flags & MEMBLOCK_MIRROR)) return true;
+  if (!(flags & MEMBLOCK_NOMAP) && (m.flags & MEMBLOCK_NOMAP)) return true;
+  if (!(flags & MEMBLOCK_DRIVER_MANAGED) && (m.flags & MEMBLOCK_DRIVER_MANAGED)) return true;
+  return false;
+}
+
 }  // namespace mbv

@@ -117,7 +117,7 @@ std::string Divergence::describe() const {
 Differential::Differential(KernelOracle& oracle, ModelStep step)
     : oracle_(oracle), step_(step ? std::move(step) : ModelStep(apply_op)) {}
 
-std::optional<Divergence> Differential::run(std::span<const Op> trace) {
+std::optional<Divergence> Differential::run(std::span<const Op> trace, const AgreedStep& on_agreed) {
   oracle_.reset();
   model_ = Memblock();
   for (std::size_t i = 0; i < trace.size(); ++i) {
@@ -153,7 +153,10 @@ std::optional<Divergence> Differential::run(std::span<const Op> trace) {
       kind = DivergenceKind::ReturnValue;
     } else {
       oracle_.snapshot(oracle_state_);
-      if (model_ == oracle_state_) continue;
+      if (model_ == oracle_state_) {
+        if (on_agreed && on_agreed(i, mr, model_)) return check_iterators(trace.first(i + 1));
+        continue;
+      }
       kind = DivergenceKind::State;
     }
     Divergence d = make(kind, trace, i);

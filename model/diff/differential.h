@@ -19,6 +19,11 @@ namespace mbv {
 // How the model side runs one op. apply_op normally; tests plant a mutant.
 using ModelStep = std::function<OpResult(Memblock&, const Op&)>;
 
+// Told about each op both sides agreed on (same result and whole state), in
+// order: the op's index, the model's result and the model's state after it.
+// Returning true ends the run after that op, as if the trace ended there.
+using AgreedStep = std::function<bool(std::size_t index, OpResult result, const Memblock& after)>;
+
 // KernelBug is a kernel finding rather than a model divergence: the kernel
 // reached BUG()/BUG_ON() (e.g. memblock_merge_regions on unsorted regions) and
 // the model recorded the same BUG (Memblock::kernel_bug, same line); the
@@ -49,7 +54,9 @@ class Differential {
 
   // Resets the oracle, runs the trace on a fresh model and the oracle, and
   // returns the first divergence (none: both agreed after every op).
-  std::optional<Divergence> run(std::span<const Op> trace);
+  // on_agreed, when given, sees every agreed op (so a caller can judge the
+  // steps without running the model a second time).
+  std::optional<Divergence> run(std::span<const Op> trace, const AgreedStep& on_agreed = nullptr);
 
   // Shrinks a divergent trace with ddmin to a 1-minimal trace that still
   // diverges in the same class (model divergence vs kernel BUG) and returns that trace's divergence.

@@ -6,6 +6,7 @@
 //   spec_apply(SpecState&, op)            the meaning-level state machine
 #pragma once
 
+#include "model/spec/law_memo.h"
 #include "model/spec/meaning.h"
 #include "model/spec/spec_state.h"
 #include "model/spec/state_checks.h"

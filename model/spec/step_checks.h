@@ -7,6 +7,7 @@
 
 #include "impl/memblock/memblock.h"
 #include "impl/memblock/op.h"
+#include "model/spec/law_memo.h"
 #include "model/spec/spec_state.h"
 #include "model/spec/violation.h"
 
@@ -48,6 +49,10 @@ struct StepOptions {
   // The two may not alias. Same verdicts either way (tests/spec).
   const SpecState* before_state = nullptr;
   SpecState* after_state = nullptr;
+  // Optional memo of states whose iterator laws held (law_memo.h): a state
+  // found in it is not walked again (the laws are a function of the state),
+  // and a state whose laws pass is recorded. Same verdicts either way.
+  LawMemo* iterator_memo = nullptr;
 };
 
 // Every relation for one step. `gap_note`, when given, receives the reason

@@ -7,7 +7,10 @@
 //   - check_step with the meaning carried across steps (StepOptions
 //     before_state / after_state, as the memblock_ops fuzzer runs it) gives
 //     the same verdict and gap note on every step as check_step building
-//     both meanings itself, and the carried meaning is SpecState::of(after).
+//     both meanings itself, and the carried meaning is SpecState::of(after);
+//   - with a LawMemo shared across traces (as the fuzzers keep one across
+//     inputs), every step gets the verdict it gets without one; the memo
+//     answers only for states equal in every field to one that passed.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -163,6 +166,103 @@ RC_GTEST_PROP(SpecStepCarried, same_verdicts_near_full_arrays, (const std::vecto
     mb.add_node(8 * SZ_1G + i * 2 * SZ_2M, SZ_2M, 1, MEMBLOCK_NONE);
   for (std::size_t i = 0; i + 2 < INIT_MEMBLOCK_REGIONS; ++i) mb.reserve(SZ_16M + i * 2 * SZ_64K, SZ_64K);
   compare_carried(mb, trace);
+}
+
+// Traces run twice through one memo (the second run meets only states the
+// first recorded) and once without: the same verdicts and gap notes.
+RC_GTEST_PROP(SpecStepMemo, same_verdicts_with_a_shared_memo, ()) {
+  std::vector<std::vector<Op>> traces(*rc::gen::inRange<std::size_t>(1, 4));
+  for (auto& t : traces) t = *rc::gen::arbitrary<std::vector<Op>>();
+  LawMemo memo(std::size_t{1} << 20, 64);  // small, so generations turn over
+  for (int round = 0; round < 2; ++round)
+    for (const auto& trace : traces) {
+      Memblock plain_mb, memo_mb;
+      for (std::size_t i = 0; i < trace.size(); ++i) {
+        const Memblock before = plain_mb;
+        const OpResult r = apply_op(plain_mb, trace[i]);
+        apply_op(memo_mb, trace[i]);
+        const StepOptions plain{.iterators = true, .before_checked = i > 0};
+        StepOptions with_memo = plain;
+        with_memo.iterator_memo = &memo;
+        std::string gap_plain, gap_memo;
+        const Check v_plain = check_step(before, trace[i], r, plain_mb, &gap_plain, plain);
+        const Check v_memo = check_step(before, trace[i], r, memo_mb, &gap_memo, with_memo);
+        RC_ASSERT(v_plain.has_value() == v_memo.has_value());
+        RC_ASSERT(gap_plain == gap_memo);
+        if (v_plain || !gap_plain.empty()) break;
+      }
+    }
+  RC_TAG(memo.hits() > 0 ? "memo hit" : "no memo hit");
+}
+
+// The memo answers yes only for a state equal (operator==) to one it was
+// given, and, while nothing is forgotten, for every state it was given.
+RC_GTEST_PROP(SpecStepMemo, hits_are_exactly_the_recorded_states, (const std::vector<Op>& trace)) {
+  LawMemo memo;  // large: no generation turns over here
+  std::vector<Memblock> recorded;
+  Memblock mb;
+  for (const Op& op : trace) {
+    apply_op(mb, op);
+    if (mb.kernel_bug != KernelBug::None) break;
+    const bool seen = std::any_of(recorded.begin(), recorded.end(), [&](const Memblock& r) { return r == mb; });
+    RC_ASSERT(memo.contains(mb) == seen);
+    if (*rc::gen::arbitrary<bool>()) {
+      memo.record(mb);
+      if (!seen) recorded.push_back(mb);
+    }
+  }
+  for (const Memblock& r : recorded) RC_ASSERT(memo.contains(r));
+}
+
+TEST(SpecStepMemo, hits_only_on_equal_states) {
+  LawMemo memo;
+  Memblock a;
+  a.add_node(SZ_1M, SZ_1G, 0, MEMBLOCK_NONE);
+  a.reserve(SZ_16M, SZ_1M);
+  EXPECT_FALSE(memo.contains(a));
+  memo.record(a);
+  EXPECT_TRUE(memo.contains(a));
+  using Change = void (*)(Memblock&);
+  const Change changes[] = {
+      [](Memblock& m) { m.reserved.regions[0].base += SZ_4K; },
+      [](Memblock& m) { m.memory.regions[0].nid = 1; },
+      [](Memblock& m) { m.memory.regions[0].flags = MEMBLOCK_HOTPLUG; },
+      [](Memblock& m) { m.movable_node = true; },
+      [](Memblock& m) { m.memory.total_size += 1; },
+      [](Memblock& m) { m.reserved.max *= 2; },
+      // the same region words, moved from memory to reserved
+      [](Memblock& m) {
+        m.reserved.regions.insert(m.reserved.regions.begin(), m.memory.regions.back());
+        m.memory.regions.pop_back();
+      },
+  };
+  for (Change change : changes) {
+    Memblock b = a;
+    change(b);
+    EXPECT_FALSE(memo.contains(b));
+  }
+  EXPECT_EQ(memo.hits(), 1u);
+}
+
+// The memo covers the iterator laws only, which depend on the state alone:
+// a step whose after state is in the memo is still judged by every relation
+// between before, op, result and after.
+TEST(SpecStepMemo, memo_never_hides_a_step_violation) {
+  LawMemo memo;
+  Memblock before;
+  before.add_node(SZ_1M, SZ_1G, 0, MEMBLOCK_NONE);
+  const Op op{OpKind::Reserve, SZ_16M, SZ_1M};
+  Memblock after = before;
+  const OpResult r = apply_op(after, op);
+  after.reserved.regions[0].size += SZ_4K;  // well-formed, but reserves more than asked
+  after.reserved.total_size += SZ_4K;
+  const StepOptions opts{.iterators = true, .before_checked = true, .iterator_memo = &memo};
+  const Check first = check_step(before, op, r, after, nullptr, opts);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_TRUE(memo.contains(after));  // its walks are consistent with it
+  const Check again = check_step(before, op, r, after, nullptr, opts);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->to_string(), first->to_string());
 }
 
 // A carried meaning does not hide a broken after state: the meaning of
