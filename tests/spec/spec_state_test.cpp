@@ -303,7 +303,12 @@ TEST(SpecStateMachine, shrinks_planted_merge_bug_to_a_short_trace) {
     EXPECT_FALSE(check_step(gbefore, *op, gr, good).has_value()) << c;
   }
   ASSERT_TRUE(found.has_value()) << shown;
-  EXPECT_NE(found->property.find("meaning (memory)"), std::string::npos) << found->to_string();
+  // Merging across a flag change alters the meaning; merging two touching
+  // NOMAP pieces that 6.1 keeps apart (after a cap, map 2.10 step 5) shows
+  // as a lost cut instead (seed 1215278315664092979 shrinks to such a trace).
+  const bool meaning = found->property.find("meaning (memory)") != std::string::npos;
+  const bool cut = found->property.find("I3 maximal (memory)") != std::string::npos;
+  EXPECT_TRUE(meaning || cut) << found->to_string();
 }
 
 }  // namespace
