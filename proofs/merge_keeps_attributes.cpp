@@ -172,7 +172,7 @@ TheoremDef theorem_merge_keeps_attributes() {
   d.policy = "memblock";
   d.why = "only touching regions with equal nid and flags are joined (11.1.3)";
   d.bound_unit = "regions";
-  d.default_bound = 16;
+  d.default_bound = 64;
   d.ci_bound = 4;
   d.expected = Verdict::Proved;
   d.mutants = {Mutant::MergeIgnoresFlags, Mutant::MergeIgnoresNid};
