@@ -100,7 +100,10 @@ Status boot_sparse(BootState& st) {
   }
   const phys_addr_t min_addr = SZ_16M;  // __pa(MAX_DMA_ADDRESS)
   st.events.reserve(st.events.size() + runs.size());
+  std::uint64_t sections_after = 0;  // present sections of the runs after this one
+  for (const auto& run : runs) sections_after += run.second;
   for (const auto& [nid, count] : runs) {
+    sections_after -= count;
     const std::uint64_t size = count * SECTION_MAP_BYTES;
     const phys_addr_t buf =
         st.mb.alloc_exact_nid_raw(size, SECTION_MAP_BYTES, min_addr, MEMBLOCK_ALLOC_ACCESSIBLE, nid);
@@ -110,11 +113,16 @@ Status boot_sparse(BootState& st) {
     }
     // vmemmap_alloc_block: one section at a time, any node, goal 16M.
     const EventNote note = memmap_per_section_note(nid);
-    // Up to one event per section. Grow geometrically (an exact reserve per
-    // node would move every earlier event each time); reserving for every
-    // present section up front would be ~0.5 GB on a 1 PiB machine.
-    if (st.events.capacity() < st.events.size() + count)
-      st.events.reserve(std::max<std::size_t>(st.events.size() + count, 2 * st.events.capacity()));
+    // Up to one event per section. The nodes after this one usually fall
+    // back too (hot-pluggable nodes sit at the top): make room for them now
+    // rather than move every event once per node, but for at most 64 Ki more
+    // events (reserving for every present section of a 1 PiB machine up
+    // front would be ~0.5 GB).
+    const std::size_t need = st.events.size() + count;
+    if (st.events.capacity() < need) {
+      const std::size_t ahead = static_cast<std::size_t>(std::min<std::uint64_t>(sections_after, 1u << 16));
+      st.events.reserve(std::max(need + ahead, 2 * st.events.capacity()));
+    }
     for (std::uint64_t i = 0; i < count;) {
       const phys_addr_t b = st.mb.alloc_try_nid_raw(SECTION_MAP_BYTES, SECTION_MAP_BYTES, min_addr,
                                                     MEMBLOCK_ALLOC_ACCESSIBLE, nid);
@@ -144,11 +152,15 @@ Status boot_sparse(BootState& st) {
       const bool one_node = meeting.size() == 1 && meeting[0].range.start <= bulk.start &&
                             bulk.end <= meeting[0].range.end;
       const int bulk_nid = meeting.empty() ? NUMA_NO_NODE : meeting[0].nid;
-      for (std::uint64_t j = 1; j <= k; ++j) {
+      // k copies of one event, then each block's range (and node) filled in.
+      const std::size_t first = st.events.size();
+      st.events.insert(st.events.end(), k,
+                       AllocEvent(Owner::Memmap, st.phase, PhysRange{}, bulk_nid, note));
+      AllocEvent* e = st.events.data() + first;
+      for (std::uint64_t j = 1; j <= k; ++j, ++e) {
         const phys_addr_t c = b - j * SECTION_MAP_BYTES;
-        st.events.emplace_back(Owner::Memmap, st.phase, PhysRange{c, c + SECTION_MAP_BYTES},
-                               one_node || meeting.empty() ? bulk_nid : truth_node_of(meeting, c),
-                               note);
+        e->range = PhysRange{c, c + SECTION_MAP_BYTES};
+        if (!one_node) e->nid = truth_node_of(meeting, c);
       }
       i += k;
     }

@@ -122,7 +122,7 @@ int numa_register_memblks(NumaState& st, Memblock& mb, const NumaEnv& env) {
   if (!numa_meminfo_cover_memory(st.meminfo, mb, env.max_pfn, &st.log)) return -KERN_EINVAL;
 
   for (std::size_t nid = 0; nid < st.node_possible.size(); ++nid) {
-    if (!st.node_possible.test(nid)) continue;
+    if (!st.node_possible[nid]) continue;
     std::uint64_t start = env.max_pfn << PAGE_SHIFT;
     std::uint64_t end = 0;
     for (const NumaBlock& b : st.meminfo.blk) {
