@@ -26,10 +26,19 @@ void numa_reset_distance(NumaState& st, Memblock& mb) {
 int numa_alloc_distance(NumaState& st, Memblock& mb, const NumaEnv& env) {
   NodeMask nodes = st.nodes_parsed;
   numa_nodemask_from_meminfo(nodes, st.meminfo);
-  int cnt = 0;
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    if (nodes.test(i)) cnt = static_cast<int>(i);
+  // The highest node set (0 when none), found by halving the mask's range
+  // rather than testing all MAX_NUMNODES bits.
+  std::size_t lo = 0, hi = nodes.size();
+  if (nodes.any()) {
+    while (hi - lo > 1) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if ((nodes >> mid).any())
+        lo = mid;
+      else
+        hi = mid;
+    }
   }
+  int cnt = static_cast<int>(lo);
   cnt++;
   const std::uint64_t size = static_cast<std::uint64_t>(cnt) * cnt;  // u8 entries
   const phys_addr_t phys = mb.phys_alloc_range(size, PAGE_SIZE, 0, env.max_pfn_mapped << PAGE_SHIFT);

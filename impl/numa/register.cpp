@@ -121,7 +121,15 @@ int numa_register_memblks(NumaState& st, Memblock& mb, const NumaEnv& env) {
 
   if (!numa_meminfo_cover_memory(st.meminfo, mb, env.max_pfn, &st.log)) return -KERN_EINVAL;
 
-  for (std::size_t nid = 0; nid < st.node_possible.size(); ++nid) {
+  // for_each_node_mask(nid, node_possible_map), visiting only the nodes that
+  // have blocks: for any other node start >= end and nothing happens.
+  std::vector<std::size_t> with_blocks;
+  with_blocks.reserve(st.meminfo.blk.size());
+  for (const NumaBlock& b : st.meminfo.blk)
+    if (b.nid >= 0 && b.nid < MAX_NUMNODES) with_blocks.push_back(static_cast<std::size_t>(b.nid));
+  std::sort(with_blocks.begin(), with_blocks.end());
+  with_blocks.erase(std::unique(with_blocks.begin(), with_blocks.end()), with_blocks.end());
+  for (const std::size_t nid : with_blocks) {
     if (!st.node_possible[nid]) continue;
     std::uint64_t start = env.max_pfn << PAGE_SHIFT;
     std::uint64_t end = 0;

@@ -1,5 +1,6 @@
 // The zone printouts of free_area_init (mm/page_alloc.c), character for
 // character: "%-8s" zone names and "%#018Lx" addresses.
+#include <algorithm>
 #include <string>
 
 #include "impl/numa/kprint.h"
@@ -41,9 +42,13 @@ std::vector<std::string> print_zone_ranges(const ZoneLayout& z) {
 // free_area_init: "Movable zone start for each node"
 std::vector<std::string> print_movable_zone_start(const ZoneLayout& z) {
   std::vector<std::string> out{"Movable zone start for each node"};
-  for (int i = 0; i < MAX_NUMNODES; i++) {
-    const auto pfn = z.zone_movable_pfn[static_cast<std::size_t>(i)];
-    if (!pfn) continue;
+  // Every node with a ZONE_MOVABLE start, in nid order (most slots are 0).
+  const auto& zmp = z.zone_movable_pfn;
+  const auto set = [](std::uint64_t pfn) { return pfn != 0; };
+  for (auto it = std::find_if(zmp.begin(), zmp.end(), set); it != zmp.end();
+       it = std::find_if(it + 1, zmp.end(), set)) {
+    const auto i = it - zmp.begin();
+    const std::uint64_t pfn = *it;
     std::string line;
     line.reserve(40);
     line += "  Node ";
