@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "impl/common/result.h"
 #include "impl/numa/kprint.h"
 #include "impl/pgtable/checks.h"
 
@@ -104,16 +105,93 @@ bool allocator_placed(const AllocEvent& e) {
   }
 }
 
-// What every check asks of the events, computed once per report.
-struct EventFacts {
-  std::vector<std::uint8_t> placed;  // allocator_placed(st.events[i])
+// A non-empty event by address: its range and its index in st.events.
+struct SortedEvent {
+  phys_addr_t start, end;
+  std::uint32_t idx;
 };
 
+// What every check asks of the events, computed once per report.
+struct EventFacts {
+  std::vector<std::uint8_t> placed;   // allocator_placed(st.events[i])
+  std::vector<SortedEvent> by_start;  // the non-empty events by start, equal starts in event order
+  std::vector<phys_addr_t> max_end;   // max_end[k]: the highest end among by_start[0..k]
+};
+
+// Stable sort by start that takes the events' natural runs (boots record long
+// runs of top-down or bottom-up allocations, e.g. one memmap section each)
+// and merges them: about n log(runs) instead of n log n.
+void sort_by_start(std::vector<SortedEvent>& v) {
+  const auto less = [](const SortedEvent& a, const SortedEvent& b) { return a.start < b.start; };
+  std::vector<std::size_t> bounds{0};
+  std::size_t i = 0;
+  while (i < v.size()) {
+    std::size_t j = i + 1;
+    if (j < v.size() && v[j].start < v[i].start) {
+      // Strictly falling: reversed, it rises with no equal starts to reorder.
+      while (j < v.size() && v[j].start < v[j - 1].start) ++j;
+      std::reverse(v.begin() + static_cast<std::ptrdiff_t>(i), v.begin() + static_cast<std::ptrdiff_t>(j));
+    } else {
+      while (j < v.size() && v[j].start >= v[j - 1].start) ++j;
+    }
+    bounds.push_back(j);
+    i = j;
+  }
+  // Merge neighbouring runs pairwise; inplace_merge keeps the left run's
+  // elements first among equal starts, so the whole sort is stable.
+  while (bounds.size() > 2) {
+    std::vector<std::size_t> next{0};
+    for (std::size_t k = 0; k + 2 < bounds.size(); k += 2) {
+      std::inplace_merge(v.begin() + static_cast<std::ptrdiff_t>(bounds[k]),
+                         v.begin() + static_cast<std::ptrdiff_t>(bounds[k + 1]),
+                         v.begin() + static_cast<std::ptrdiff_t>(bounds[k + 2]), less);
+      next.push_back(bounds[k + 2]);
+    }
+    if (bounds.size() % 2 == 0) next.push_back(bounds.back());
+    bounds = std::move(next);
+  }
+}
+
 EventFacts event_facts(const BootState& st) {
+  MB_CHECK(st.events.size() < (std::size_t{1} << 32), "event index fits 32 bits");
   EventFacts f;
   f.placed.reserve(st.events.size());
-  for (const AllocEvent& e : st.events) f.placed.push_back(allocator_placed(e) ? 1 : 0);
+  f.by_start.reserve(st.events.size());
+  for (std::size_t i = 0; i < st.events.size(); ++i) {
+    const AllocEvent& e = st.events[i];
+    f.placed.push_back(allocator_placed(e) ? 1 : 0);
+    if (!e.range.empty()) f.by_start.push_back({e.range.start, e.range.end, static_cast<std::uint32_t>(i)});
+  }
+  sort_by_start(f.by_start);
+  f.max_end.reserve(f.by_start.size());
+  phys_addr_t m = 0;
+  for (const SortedEvent& e : f.by_start) f.max_end.push_back(m = std::max(m, e.end));
   return f;
+}
+
+// The lowest event index among the non-empty events intersecting `s`
+// (s non-empty), or `best` if lower: the events starting below s.end, walked
+// down from the highest start while some of them still ends above s.start.
+std::size_t first_event_in(const EventFacts& f, const PhysRange& s, std::size_t best) {
+  auto it = std::lower_bound(f.by_start.begin(), f.by_start.end(), s.end,
+                             [](const SortedEvent& e, phys_addr_t a) { return e.start < a; });
+  for (std::size_t k = static_cast<std::size_t>(it - f.by_start.begin()); k-- > 0;) {
+    if (f.max_end[k] <= s.start) break;
+    if (f.by_start[k].end > s.start) best = std::min<std::size_t>(best, f.by_start[k].idx);
+  }
+  return best;
+}
+
+// Whether first_event_in answers "bytes_in(set, e) != 0" exactly: every member
+// non-empty (so a positive overlap is an intersection) and the members' sizes
+// summing without wrapping (so a sum of overlaps is zero only when each is).
+bool plain_set(const std::vector<PhysRange>& set) {
+  std::uint64_t total = 0;
+  for (const PhysRange& s : set) {
+    if (s.empty() || total + s.size() < total) return false;
+    total += s.size();
+  }
+  return true;
 }
 
 InvariantVerdict verdict_of(const InvariantResult& r) {
@@ -178,11 +256,17 @@ InvariantResult hotplug_safety(const BootState& st, const EventFacts& f, const I
   // HOTPLUG mark is cleared whatever the ordering.
   const bool srat_used = st.numa.method == NumaMethod::AcpiSrat;
   const std::vector<const SratTruthRange*> sorted = truth_by_start(st);
+  // The hot-pluggable SRAT ranges, in SRAT order (the first one an event
+  // meets names the node).
+  std::vector<const SratTruthRange*> hot;
+  for (const SratTruthRange& t : st.truth)
+    if (t.hotpluggable) hot.push_back(&t);
   for (std::size_t i = 0; i < st.events.size(); ++i) {
     const AllocEvent& e = st.events[i];
     if (e.range.empty() || !owner_is_unmovable(e.owner)) continue;
-    for (const SratTruthRange& t : st.truth) {
-      if (!t.hotpluggable || !t.range.intersects(e.range)) continue;
+    for (const SratTruthRange* tp : hot) {
+      const SratTruthRange& t = *tp;
+      if (!t.range.intersects(e.range)) continue;
       Violation v;
       v.event = e;
       v.nodes = node_kinds(sorted, e.range);
@@ -210,23 +294,38 @@ InvariantResult allocation_disjointness(const BootState& st, const EventFacts& f
     phys_addr_t start, end;
     std::size_t idx;
   };
-  std::vector<Placed> placed;
-  placed.reserve(st.events.size());
+  // Which events take part, in event order: brk page tables are judged
+  // against brk instead.
+  const auto takes_part = [&](std::size_t i) {
+    const AllocEvent& e = st.events[i];
+    if (e.owner == Owner::DirectMapPageTable && !f.placed[i]) return false;
+    return f.placed[i] || e.owner == Owner::KernelImage || e.owner == Owner::Brk;
+  };
   for (std::size_t i = 0; i < st.events.size(); ++i) {
     const AllocEvent& e = st.events[i];
-    if (e.range.empty()) continue;
-    if (e.owner == Owner::DirectMapPageTable && !f.placed[i]) {
-      if (!(st.kernel.brk.start <= e.range.start && e.range.end <= st.kernel.brk.end))
-        r.violations.push_back(
-            {opt.describe ? "brk page tables " + mem(e.range) + " outside brk " + mem(st.kernel.brk) : "",
-             true, e, ""});
-      continue;
-    }
-    if (f.placed[i] || e.owner == Owner::KernelImage || e.owner == Owner::Brk)
-      placed.push_back({e.range.start, e.range.end, i});
+    if (e.range.empty() || e.owner != Owner::DirectMapPageTable || f.placed[i]) continue;
+    if (!(st.kernel.brk.start <= e.range.start && e.range.end <= st.kernel.brk.end))
+      r.violations.push_back(
+          {opt.describe ? "brk page tables " + mem(e.range) + " outside brk " + mem(st.kernel.brk) : "", true, e, ""});
   }
-  // Ordered by start only, as the pairs reported among equal starts depend on it.
-  std::sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) { return a.start < b.start; });
+  // Ordered by start only, as the pairs reported among equal starts depend on
+  // it: taken from the presorted events when no two starts are equal (any
+  // sort then gives that order), else sorted from event order as ever.
+  std::vector<Placed> placed;
+  placed.reserve(f.by_start.size());
+  bool ties = false;
+  for (const SortedEvent& e : f.by_start) {
+    if (!takes_part(e.idx)) continue;
+    if (!placed.empty() && placed.back().start == e.start) ties = true;
+    placed.push_back({e.start, e.end, e.idx});
+  }
+  if (ties) {
+    placed.clear();
+    for (std::size_t i = 0; i < st.events.size(); ++i)
+      if (!st.events[i].range.empty() && takes_part(i))
+        placed.push_back({st.events[i].range.start, st.events[i].range.end, i});
+    std::sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) { return a.start < b.start; });
+  }
   for (std::size_t i = 1; i < placed.size(); ++i) {
     if (placed[i].start < placed[i - 1].end) {
       const AllocEvent& a = st.events[placed[i].idx];
@@ -370,21 +469,9 @@ InvariantResult movable_is_hotplug(const BootState& st, const InvariantOptions& 
   return r;
 }
 
-// Bytes of `r` inside `set`, counted per member as the simple sum over all
-// members would (members may overlap); sorted disjoint sets use a binary search.
-std::uint64_t bytes_in_sorted(const std::vector<PhysRange>& set, bool sorted_disjoint, const PhysRange& r) {
-  if (!sorted_disjoint) return bytes_in(set, r);
-  std::uint64_t n = 0;
-  // Ends increase along a sorted disjoint set: the first member ending after r.start.
-  auto it = std::upper_bound(set.begin(), set.end(), r.start,
-                             [](phys_addr_t a, const PhysRange& s) { return a < s.end; });
-  for (; it != set.end() && it->start < r.end; ++it) n += overlap(*it, r);
-  return n;
-}
-
 // Hand-off: the pages given to the buddy allocator are exactly the memory
 // pages no reservation touches, and every boot allocation is still reserved.
-InvariantResult handoff_conservation(const BootState& st, const InvariantOptions& opt) {
+InvariantResult handoff_conservation(const BootState& st, const EventFacts& f, const InvariantOptions& opt) {
   InvariantResult r;
   r.name = "handoff-conservation";
   r.statement = "free pages at hand-off are exactly the unreserved memory pages; every boot "
@@ -404,7 +491,8 @@ InvariantResult handoff_conservation(const BootState& st, const InvariantOptions
   for (const MemblockRegion& res : mb.reserved.regions) {
     if (!res.size) continue;
     taken.emplace_back(pfn_down(res.base), pfn_up(res.end()));
-    if (!reserved.empty() && res.base < reserved.back().end) sorted_disjoint = false;
+    // (A region whose end wraps breaks the order the sweep below relies on.)
+    if ((!reserved.empty() && res.base < reserved.back().end) || res.end() < res.base) sorted_disjoint = false;
     reserved.push_back({res.base, res.end()});
   }
   std::sort(taken.begin(), taken.end());
@@ -427,9 +515,24 @@ InvariantResult handoff_conservation(const BootState& st, const InvariantOptions
                                                " pages, unreserved memory has " + std::to_string(expect_free)
                                          : "",
                             true, std::nullopt, ""});
-  for (const AllocEvent& e : st.events) {
+  // With a sorted disjoint array, one sweep along the events by address: the
+  // first member ending above an event's start only moves up as starts rise.
+  std::vector<std::uint8_t> short_of;  // per event: not wholly reserved
+  if (sorted_disjoint) {
+    short_of.assign(st.events.size(), 0);
+    std::size_t j = 0;
+    for (const SortedEvent& e : f.by_start) {
+      while (j < reserved.size() && reserved[j].end <= e.start) ++j;
+      std::uint64_t n = 0;
+      for (std::size_t k = j; k < reserved.size() && reserved[k].start < e.end; ++k)
+        n += overlap(reserved[k], {e.start, e.end});
+      short_of[e.idx] = n < e.end - e.start;
+    }
+  }
+  for (std::size_t i = 0; i < st.events.size(); ++i) {
+    const AllocEvent& e = st.events[i];
     if (e.range.empty()) continue;
-    if (bytes_in_sorted(reserved, sorted_disjoint, e.range) < e.range.size())
+    if (sorted_disjoint ? short_of[i] != 0 : bytes_in(reserved, e.range) < e.range.size())
       r.violations.push_back(
           {opt.describe ? std::string(owner_name(e.owner)) + " " + mem(e.range) + " is no longer reserved at hand-off"
                         : "",
@@ -440,8 +543,8 @@ InvariantResult handoff_conservation(const BootState& st, const InvariantOptions
 }
 
 // 11.2.4: a node SRAT calls hot-pluggable may not be removable after boot.
-InvariantResult hot_remove(const BootState& st, std::vector<NodeHotplugCapacity>* nodes_out,
-                           const InvariantOptions& opt) {
+InvariantResult hot_remove(const BootState& st, const EventFacts& f,
+                           std::vector<NodeHotplugCapacity>* nodes_out, const InvariantOptions& opt) {
   InvariantResult r;
   r.name = "hot-remove-feasible";
   r.statement = "with movable_node, the boot memory SRAT declares hot-pluggable can be hot-removed "
@@ -495,12 +598,23 @@ InvariantResult hot_remove(const BootState& st, std::vector<NodeHotplugCapacity>
     // any lies in its memory.
     const AllocEvent* first_in = nullptr;
     bool any_event = false;
-    for (const AllocEvent& e : st.events) {
-      if (e.range.empty()) continue;
-      const bool in_mem = bytes_in(node_mem, e.range) != 0;
-      if (!first_in && (in_mem || bytes_in(blocks, e.range))) first_in = &e;
-      any_event = any_event || in_mem;
-      if (first_in && any_event) break;
+    if (plain_set(node_mem) && plain_set(blocks)) {
+      // By address: only the events near the node's ranges are visited.
+      const std::size_t none = st.events.size();
+      std::size_t first_mem = none;
+      for (const PhysRange& m : node_mem) first_mem = first_event_in(f, m, first_mem);
+      std::size_t first = first_mem;
+      for (const PhysRange& b : blocks) first = first_event_in(f, b, first);
+      any_event = first_mem != none;
+      if (first != none) first_in = &st.events[first];
+    } else {
+      for (const AllocEvent& e : st.events) {
+        if (e.range.empty()) continue;
+        const bool in_mem = bytes_in(node_mem, e.range) != 0;
+        if (!first_in && (in_mem || bytes_in(blocks, e.range))) first_in = &e;
+        any_event = any_event || in_mem;
+        if (first_in && any_event) break;
+      }
     }
     if (c.kept_hotplug_bytes < c.srat_hotplug_bytes && first_in)
       c.pinned_by = std::string(owner_name(first_in->owner)) + " " + mem(first_in->range);
@@ -542,11 +656,11 @@ InvariantResult check_movable_is_hotplug(const BootState& st, const InvariantOpt
   return movable_is_hotplug(st, opt);
 }
 InvariantResult check_handoff_conservation(const BootState& st, const InvariantOptions& opt) {
-  return handoff_conservation(st, opt);
+  return handoff_conservation(st, event_facts(st), opt);
 }
 InvariantResult check_hot_remove(const BootState& st, std::vector<NodeHotplugCapacity>* nodes,
                                  const InvariantOptions& opt) {
-  return hot_remove(st, nodes, opt);
+  return hot_remove(st, event_facts(st), nodes, opt);
 }
 
 InvariantVerdict InvariantReport::overall() const {
@@ -584,8 +698,8 @@ InvariantReport check_invariants(const BootState& st, const InvariantOptions& op
   rep.results.push_back(direct_map(st, opt));
   rep.results.push_back(zone_partition(st, opt));
   rep.results.push_back(movable_is_hotplug(st, opt));
-  rep.results.push_back(handoff_conservation(st, opt));
-  rep.results.push_back(hot_remove(st, &rep.nodes, opt));
+  rep.results.push_back(handoff_conservation(st, facts, opt));
+  rep.results.push_back(hot_remove(st, facts, &rep.nodes, opt));
   return rep;
 }
 
