@@ -27,6 +27,35 @@ function(mbv_library name)
   set_property(GLOBAL APPEND PROPERTY MBV_LIBRARIES ${name})
 endfunction()
 
+# mbv_fuzz_instrumentation(TARGET EDGES|NONE [FULL_SOURCES file...]): how much
+# libFuzzer instrumentation a library gets in local fuzz builds (MBV_FUZZ
+# without MBV_OSS_FUZZ; an OSS-Fuzz build keeps the flags it is given).
+#   EDGES: edge counters, no comparison hooks (trace-cmp). For code whose
+#          comparisons are between values derived from the state, not input
+#          bytes: the hooks cost time and steer mutations nowhere.
+#   NONE:  no coverage at all. For an oracle (spec, invariants machinery),
+#          which is not the fuzzers' target.
+# FULL_SOURCES keep every hook (an input decoder inside such a library).
+function(mbv_fuzz_instrumentation target level)
+  cmake_parse_arguments(A "" "" "FULL_SOURCES" ${ARGN})
+  if(NOT MBV_FUZZ OR MBV_OSS_FUZZ)
+    return()
+  endif()
+  if(level STREQUAL "EDGES")
+    target_compile_options(${target} PRIVATE -fno-sanitize-coverage=trace-cmp)
+    # Source options come after the target's on the command line, and clang
+    # applies -f(no-)sanitize-coverage in order.
+    if(A_FULL_SOURCES)
+      set_source_files_properties(${A_FULL_SOURCES} TARGET_DIRECTORY ${target}
+                                  PROPERTIES COMPILE_OPTIONS -fsanitize-coverage=trace-cmp)
+    endif()
+  elseif(level STREQUAL "NONE")
+    target_compile_options(${target} PRIVATE -fno-sanitize=fuzzer-no-link)
+  else()
+    message(FATAL_ERROR "mbv_fuzz_instrumentation: level is EDGES or NONE, not '${level}'")
+  endif()
+endfunction()
+
 # mbv_fuzzer(NAME SOURCES ... DEPS ...): a libFuzzer target when MBV_FUZZ is on;
 # otherwise the same entry point linked with a replay main (fuzz/standalone_main.cpp)
 # so the seed corpus and regressions can be replayed by ctest in every build.
