@@ -367,41 +367,54 @@ std::vector<AllocEvent> DirectMap::alloc_events(std::span<const phys_addr_t> cut
   sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
   std::vector<AllocEvent> out;
   out.reserve(allocs.size());
+  // Runs of one mapping call often share their note (bottom-up-2013 with 4K
+  // pages: ~1,600 one-page runs); consecutive equal keys share one text.
+  const PgtAllocRun* last = nullptr;
+  EventNote last_note;
   for (const PgtAllocRun& r : allocs) {
-    // "<n> page-table page[s] from <source> for <call>", built in one string.
-    std::string note;
-    note.reserve(112);
-    append_dec(note, r.pages);
-    note += r.pages == 1 ? " page-table page from " : " page-table pages from ";
-    note += r.source == PgtSource::Brk ? "brk"
-            : r.descending             ? "memblock top-down"
-                                       : "memblock bottom-up";
-    if (r.call < 0) {
-      note += " for init_trampoline_kaslr";
-    } else {
-      const MappingCall& c = calls[static_cast<std::size_t>(r.call)];
-      note += " for init_memory_mapping ";
-      append_mem_range(note, c.start, c.end - 1);
+    const bool same_note = last && last->pages == r.pages && last->source == r.source &&
+                           last->descending == r.descending && last->call == r.call;
+    if (!same_note) {
+      // "<n> page-table page[s] from <source> for <call>", built in one string.
+      std::string note;
+      note.reserve(112);
+      append_dec(note, r.pages);
+      note += r.pages == 1 ? " page-table page from " : " page-table pages from ";
+      note += r.source == PgtSource::Brk ? "brk"
+              : r.descending             ? "memblock top-down"
+                                         : "memblock bottom-up";
+      if (r.call < 0) {
+        note += " for init_trampoline_kaslr";
+      } else {
+        const MappingCall& c = calls[static_cast<std::size_t>(r.call)];
+        note += " for init_memory_mapping ";
+        append_mem_range(note, c.start, c.end - 1);
+      }
+      last_note = EventNote(std::move(note));
+      last = &r;
+    }
+    const PhysRange whole = r.range();
+    auto cut = std::upper_bound(sorted.begin(), sorted.end(), whole.start);
+    if (cut == sorted.end() || *cut >= whole.end) {
+      out.push_back(AllocEvent{Owner::DirectMapPageTable, cfg.phase, whole, NUMA_NO_NODE, last_note});
+      continue;
     }
     // Pieces in allocation order (descending runs are reported high to low).
-    const PhysRange whole = r.range();
     std::vector<PhysRange> pieces;
     phys_addr_t at = whole.start;
-    for (auto it = std::upper_bound(sorted.begin(), sorted.end(), whole.start);
-         it != sorted.end() && *it < whole.end; ++it) {
-      pieces.push_back(PhysRange{at, *it});
-      at = *it;
+    for (; cut != sorted.end() && *cut < whole.end; ++cut) {
+      pieces.push_back(PhysRange{at, *cut});
+      at = *cut;
     }
     pieces.push_back(PhysRange{at, whole.end});
     if (r.descending) std::reverse(pieces.begin(), pieces.end());
-    if (pieces.size() == 1) {
-      out.push_back(AllocEvent{Owner::DirectMapPageTable, cfg.phase, pieces[0], NUMA_NO_NODE,
-                               EventNote(std::move(note))});
-      continue;
-    }
+    const std::string_view text = last_note.view();
     for (const PhysRange& p : pieces) {
-      const std::string n = note + " (" + std::to_string(p.size() >> PAGE_SHIFT) + " here)";
-      out.push_back(AllocEvent{Owner::DirectMapPageTable, cfg.phase, p, NUMA_NO_NODE, n});
+      std::string n(text);
+      n += " (";
+      append_dec(n, p.size() >> PAGE_SHIFT);
+      n += " here)";
+      out.push_back(AllocEvent{Owner::DirectMapPageTable, cfg.phase, p, NUMA_NO_NODE, EventNote(std::move(n))});
     }
   }
   return out;
