@@ -34,8 +34,10 @@ TheoremDef theorem_kaslr_in_immovable() {
     z3::expr addr = search.result;
     ProofBody body{kaslr_input_ok(in) && z3::ugt(in.immovable_cnt, cnt_val(c, 0)), {}, {}, {}, {}};
     // Split for the bit-level solver (the whole statement did not decide in
-    // 60 s at bound 1): two arithmetic lemmas for all values, proved first;
-    // their instances (F) as hypotheses; then per slot area "a pick that
+    // 60 s at bound 1): two arithmetic lemmas for all values, proved first
+    // (the slot lemma itself from one-adder steps: as one query it took
+    // 25-56 s, the steps take about 2 s together); their instances (F) as
+    // hypotheses; then per slot area "a pick that
     // lands here is inside an immovable range", and "a non-zero result is
     // the slot of the area the pick lands in". Together: the statement.
     z3::expr lo = c.bv_const("lemma.lo", kAddrBits), hi = c.bv_const("lemma.hi", kAddrBits),
@@ -44,11 +46,40 @@ TheoremDef theorem_kaslr_in_immovable() {
     for (const KaslrArea& a : search.areas)
       facts = facts && slot_facts(a.lo, a.hi, in.image, a.index) &&
               round_up_2m_facts(a.rounded_from);
-    body.obligations = {
-        {"Lemma: slot index below the area's count puts the image inside [lo, hi)",
-         slot_facts(lo, hi, im, ix), true},
-        {"Lemma: round_up(x, 2M) >= x below 2^52", round_up_2m_facts(lo), true},
+    auto and_all = [&](const std::vector<z3::expr>& fs) {
+      z3::expr f = c.bool_val(true);
+      for (const z3::expr& x : fs) f = f && x;
+      return f;
     };
+    z3::expr d = c.bv_const("lemma.d", kAddrBits), off = c.bv_const("lemma.offset", kAddrBits);
+    body.obligations.clear();
+    {
+      // the five one-adder steps of the room lemma, for all values
+      z3::expr u = c.bv_const("lemma.u", kAddrBits), v = c.bv_const("lemma.v", kAddrBits);
+      int step = 0;
+      for (const z3::expr& f : slot_room_steps(lo, hi, im, off, u, v))
+        body.obligations.push_back({"Lemma: slot room, one-adder step " + std::to_string(++step) +
+                                        " of 5",
+                                    f, true});
+    }
+    for (Obligation ob : std::vector<Obligation>{
+        // slot_facts in two steps (one query of bit-blasting took 25-56 s):
+        // each step for all values, then slot_facts from their instances.
+        {"Lemma: an index below 1 + (d >> 21) has index << 21 <= d", slot_shift_fact(ix, d),
+         true},
+        {"Lemma: an offset <= hi - lo - image puts [lo + offset, + image) inside [lo, hi) "
+         "(from the five steps)",
+         z3::implies(and_all(slot_room_steps(lo, hi, im, off, hi - lo, off + im)),
+                     slot_room_fact(lo, hi, im, off)),
+         true},
+        {"Lemma: slot index below the area's count puts the image inside [lo, hi)",
+         z3::implies(slot_shift_fact(ix, hi - lo - im) &&
+                         slot_room_fact(lo, hi, im, z3::shl(ix, addr_val(c, 21))),
+                     slot_facts(lo, hi, im, ix)),
+         true},
+        {"Lemma: round_up(x, 2M) >= x below 2^52", round_up_2m_facts(lo), true},
+         })
+      body.obligations.push_back(ob);
     z3::expr is_some_area = c.bool_val(false);
     for (size_t i = 0; i < search.areas.size(); ++i) {
       const KaslrArea& a = search.areas[i];

@@ -74,15 +74,54 @@ z3::expr find_random_phys_addr(const KaslrInput& in, Mutant mut) {
   return kaslr_search(in, mut).result;
 }
 
+namespace {
+// slot_facts' premise about the area: the image fits in [lo, hi), stated
+// either way store_slot_info's callers establish it, and hi below 2^52.
+z3::expr slot_room(const z3::expr& lo, const z3::expr& hi, const z3::expr& image) {
+  z3::context& c = lo.ctx();
+  return ((z3::ule(lo, hi) && z3::uge(hi - lo, image)) ||
+          (z3::ule(lo, lo + image) && z3::ule(lo + image, hi))) &&
+         z3::ule(hi, addr_val(c, std::uint64_t{1} << 52));
+}
+// [at, at + image) inside [lo, hi) without wrapping
+z3::expr slot_inside(const z3::expr& lo, const z3::expr& hi, const z3::expr& image,
+                     const z3::expr& at) {
+  return z3::ule(lo, at) && z3::ule(at, at + image) && z3::ule(at + image, hi);
+}
+}  // namespace
+
 z3::expr slot_facts(const z3::expr& lo, const z3::expr& hi, const z3::expr& image,
                     const z3::expr& index) {
   z3::context& c = lo.ctx();
-  z3::expr room = (z3::ule(lo, hi) && z3::uge(hi - lo, image)) ||
-                  (z3::ule(lo, lo + image) && z3::ule(lo + image, hi));
   z3::expr num = addr_val(c, 1) + z3::lshr(hi - lo - image, addr_val(c, 21));
   z3::expr at = lo + z3::shl(index, addr_val(c, 21));
-  return z3::implies(room && z3::ule(hi, addr_val(c, std::uint64_t{1} << 52)) && z3::ult(index, num),
-                     z3::ule(lo, at) && z3::ule(at, at + image) && z3::ule(at + image, hi));
+  return z3::implies(slot_room(lo, hi, image) && z3::ult(index, num),
+                     slot_inside(lo, hi, image, at));
+}
+
+z3::expr slot_shift_fact(const z3::expr& index, const z3::expr& d) {
+  z3::context& c = d.ctx();
+  return z3::implies(z3::ult(index, addr_val(c, 1) + z3::lshr(d, addr_val(c, 21))),
+                     z3::ule(z3::shl(index, addr_val(c, 21)), d));
+}
+
+z3::expr slot_room_fact(const z3::expr& lo, const z3::expr& hi, const z3::expr& image,
+                        const z3::expr& s) {
+  return z3::implies(slot_room(lo, hi, image) && z3::ule(s, hi - lo - image),
+                     slot_inside(lo, hi, image, lo + s));
+}
+
+std::vector<z3::expr> slot_room_steps(const z3::expr& lo, const z3::expr& hi,
+                                      const z3::expr& image, const z3::expr& s,
+                                      const z3::expr& u, const z3::expr& v) {
+  return {z3::implies(slot_room(lo, hi, image), z3::ule(lo, hi) && z3::uge(hi - lo, image)),
+          z3::implies(z3::uge(u, image) && z3::ule(s, u - image),
+                      z3::ule(s + image, u) && z3::ule(s, s + image)),
+          z3::implies(z3::ule(lo, hi) && z3::ule(v, hi - lo),
+                      z3::ule(lo + v, hi) && z3::ule(lo, lo + v)),
+          z3::implies(z3::ule(lo, lo + v) && z3::ule(s, v), z3::ule(lo, lo + s)),
+          z3::implies(z3::ule(lo, lo + (s + image)) && z3::ule(s, s + image),
+                      z3::ule(lo + s, lo + s + image))};
 }
 
 z3::expr round_up_2m_facts(const z3::expr& x) {

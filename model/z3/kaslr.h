@@ -53,6 +53,26 @@ KaslrSearch kaslr_search(const KaslrInput& in, Mutant mut = Mutant::None);
 // theorem proves it first, then uses its instances.
 z3::expr slot_facts(const z3::expr& lo, const z3::expr& hi, const z3::expr& image,
                     const z3::expr& index);
+// slot_facts in two steps, each valid for every value and a small query on
+// its own (slot_facts in one query took 25-56 s of bit-blasting): the shift
+// step, an index below 1 + (d >> 21) has index << 21 <= d; and the adder
+// step, an offset s <= hi - lo - image (with room and hi below 2^52) puts
+// [lo + s, lo + s + image) inside [lo, hi) without wrapping. Their instances
+// at d = hi - lo - image and s = index << 21 imply slot_facts by
+// propositional reasoning alone (the terms are the same ASTs).
+z3::expr slot_shift_fact(const z3::expr& index, const z3::expr& d);
+z3::expr slot_room_fact(const z3::expr& lo, const z3::expr& hi, const z3::expr& image,
+                        const z3::expr& s);
+// The adder step alone still took 50 s; it follows (propositionally, from
+// the instances at u = hi - lo, v = s + image) from five one-adder facts,
+// each valid for every value: room gives lo <= hi and hi - lo >= image;
+// s <= u - image gives s + image <= u without wrapping; v <= hi - lo gives
+// lo + v <= hi without wrapping; no carry out of lo + v and s <= v give no
+// carry out of lo + s; and no carry out of lo + (s + image) nor s + image
+// gives lo + s <= lo + s + image.
+std::vector<z3::expr> slot_room_steps(const z3::expr& lo, const z3::expr& hi,
+                                      const z3::expr& image, const z3::expr& s,
+                                      const z3::expr& u, const z3::expr& v);
 // round_up(x, 2M) >= x for every x below 2^52 (no wrap there).
 z3::expr round_up_2m_facts(const z3::expr& x);
 
