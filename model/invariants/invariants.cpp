@@ -105,18 +105,32 @@ bool allocator_placed(const AllocEvent& e) {
   }
 }
 
-// A non-empty event by address: its range and its index in st.events.
+// A run of consecutive non-empty events (st.events[idx], ... [idx + count - 1])
+// of one owner and placement whose ranges follow each other without gap,
+// rising or falling: with movable_node, sparse_init's per-section memmap
+// fallback records one 2 MiB event per section, thousands in a row. The
+// members are disjoint and cover [start, end) exactly, so a check can judge
+// the run as one range wherever that provably gives each member's answer,
+// and looks at the members only where it does not.
 struct SortedEvent {
-  phys_addr_t start, end;
-  std::uint32_t idx;
+  phys_addr_t start, end;  // the members' union
+  std::uint32_t idx;       // the first member in st.events
+  std::uint32_t count;
+  Owner owner;
+  bool placed;  // allocator_placed
 };
 
 // What every check asks of the events, computed once per report.
 struct EventFacts {
-  std::vector<std::uint8_t> placed;   // allocator_placed(st.events[i])
-  std::vector<SortedEvent> by_start;  // the non-empty events by start, equal starts in event order
+  std::vector<SortedEvent> by_start;  // the runs by start, equal starts in event order
   std::vector<phys_addr_t> max_end;   // max_end[k]: the highest end among by_start[0..k]
 };
+
+// The members of a run in event order, as (index, range).
+template <typename Fn>
+void for_each_member(const BootState& st, const SortedEvent& run, Fn&& fn) {
+  for (std::uint32_t i = run.idx; i < run.idx + run.count; ++i) fn(i, st.events[i].range);
+}
 
 // Stable sort by start that takes the events' natural runs (boots record long
 // runs of top-down or bottom-up allocations, e.g. one memmap section each)
@@ -138,7 +152,9 @@ void sort_by_start(std::vector<SortedEvent>& v) {
     i = j;
   }
   // Merge neighbouring runs pairwise; inplace_merge keeps the left run's
-  // elements first among equal starts, so the whole sort is stable.
+  // elements first among equal starts, so the whole sort is stable. (Its
+  // buffer holds only the shorter run: a few small runs next to one long
+  // run, the usual boot, copy little.)
   while (bounds.size() > 2) {
     std::vector<std::size_t> next{0};
     for (std::size_t k = 0; k + 2 < bounds.size(); k += 2) {
@@ -155,12 +171,31 @@ void sort_by_start(std::vector<SortedEvent>& v) {
 EventFacts event_facts(const BootState& st) {
   MB_CHECK(st.events.size() < (std::size_t{1} << 32), "event index fits 32 bits");
   EventFacts f;
-  f.placed.reserve(st.events.size());
-  f.by_start.reserve(st.events.size());
+  int dir = 0;  // of the last run: 0 one member so far, +1 rising, -1 falling
+  bool prev_in_run = false;  // st.events[i - 1] ends the last run
   for (std::size_t i = 0; i < st.events.size(); ++i) {
     const AllocEvent& e = st.events[i];
-    f.placed.push_back(allocator_placed(e) ? 1 : 0);
-    if (!e.range.empty()) f.by_start.push_back({e.range.start, e.range.end, static_cast<std::uint32_t>(i)});
+    if (e.range.empty()) {
+      prev_in_run = false;
+      continue;
+    }
+    const bool placed = allocator_placed(e);
+    if (prev_in_run) {
+      SortedEvent& run = f.by_start.back();
+      if (run.owner == e.owner && run.placed == placed) {
+        if (dir >= 0 && e.range.start == run.end) {
+          run.end = e.range.end, ++run.count, dir = 1;
+          continue;
+        }
+        if (dir <= 0 && e.range.end == run.start) {
+          run.start = e.range.start, ++run.count, dir = -1;
+          continue;
+        }
+      }
+    }
+    f.by_start.push_back({e.range.start, e.range.end, static_cast<std::uint32_t>(i), 1, e.owner, placed});
+    dir = 0;
+    prev_in_run = true;
   }
   sort_by_start(f.by_start);
   f.max_end.reserve(f.by_start.size());
@@ -170,14 +205,22 @@ EventFacts event_facts(const BootState& st) {
 }
 
 // The lowest event index among the non-empty events intersecting `s`
-// (s non-empty), or `best` if lower: the events starting below s.end, walked
+// (s non-empty), or `best` if lower: the runs starting below s.end, walked
 // down from the highest start while some of them still ends above s.start.
-std::size_t first_event_in(const EventFacts& f, const PhysRange& s, std::size_t best) {
+// A run meeting s has a member meeting it (its members cover it); the first
+// such member in event order is the run's answer.
+std::size_t first_event_in(const BootState& st, const EventFacts& f, const PhysRange& s, std::size_t best) {
   auto it = std::lower_bound(f.by_start.begin(), f.by_start.end(), s.end,
                              [](const SortedEvent& e, phys_addr_t a) { return e.start < a; });
   for (std::size_t k = static_cast<std::size_t>(it - f.by_start.begin()); k-- > 0;) {
     if (f.max_end[k] <= s.start) break;
-    if (f.by_start[k].end > s.start) best = std::min<std::size_t>(best, f.by_start[k].idx);
+    const SortedEvent& run = f.by_start[k];
+    if (run.end <= s.start || run.idx >= best) continue;
+    for (std::uint32_t i = run.idx; i < run.idx + run.count && i < best; ++i)
+      if (st.events[i].range.intersects(s)) {
+        best = i;
+        break;
+      }
   }
   return best;
 }
@@ -234,13 +277,14 @@ InvariantResult hotplug_safety(const BootState& st, const EventFacts& f, const I
   // A policy answers for what its allocator places, and only in nodes that no
   // fixed range (kernel image, [0, 1M), firmware reservations) already pins:
   // a pinned node loses HOTPLUG through the kernel-node rule whatever the order.
-  std::vector<PhysRange> fixed;  // the non-empty ranges the allocator did not place
-  for (std::size_t i = 0; i < st.events.size(); ++i)
-    if (!st.events[i].range.empty() && !f.placed[i]) fixed.push_back(st.events[i].range);
+  std::vector<PhysRange> fixed;  // the non-empty ranges the allocator did not place (on first use)
   std::vector<std::pair<int, bool>> pinned;  // per node, computed on first use
   auto pinned_by_fixed = [&](int nid) {
     for (const auto& [n, p] : pinned)
       if (n == nid) return p;
+    if (pinned.empty())
+      for (const SortedEvent& e : f.by_start)
+        if (!e.placed) for_each_member(st, e, [&](std::uint32_t, const PhysRange& m) { fixed.push_back(m); });
     std::vector<PhysRange> span;
     for (const NumaBlock& b : st.numa.meminfo.blk)
       if (b.nid == nid) span.push_back({b.start, b.end});
@@ -261,16 +305,31 @@ InvariantResult hotplug_safety(const BootState& st, const EventFacts& f, const I
   std::vector<const SratTruthRange*> hot;
   for (const SratTruthRange& t : st.truth)
     if (t.hotpluggable) hot.push_back(&t);
-  for (std::size_t i = 0; i < st.events.size(); ++i) {
+  // The events that meet a hot-pluggable range at all, by their hull first,
+  // then by their run (a range meeting no run meets none of its members).
+  phys_addr_t hot_lo = ~phys_addr_t{0}, hot_hi = 0;
+  for (const SratTruthRange* t : hot) hot_lo = std::min(hot_lo, t->range.start), hot_hi = std::max(hot_hi, t->range.end);
+  const auto meets_hot = [&](const PhysRange& x) {
+    return std::any_of(hot.begin(), hot.end(), [&](const SratTruthRange* t) { return t->range.intersects(x); });
+  };
+  std::vector<std::uint32_t> hit;
+  for (const SortedEvent& e : f.by_start) {
+    if (e.end <= hot_lo || e.start >= hot_hi || !owner_is_unmovable(e.owner) || !meets_hot({e.start, e.end}))
+      continue;
+    for_each_member(st, e, [&](std::uint32_t i, const PhysRange& m) {
+      if (meets_hot(m)) hit.push_back(i);
+    });
+  }
+  std::sort(hit.begin(), hit.end());  // reported in event order
+  for (const std::uint32_t i : hit) {
     const AllocEvent& e = st.events[i];
-    if (e.range.empty() || !owner_is_unmovable(e.owner)) continue;
     for (const SratTruthRange* tp : hot) {
       const SratTruthRange& t = *tp;
       if (!t.range.intersects(e.range)) continue;
       Violation v;
       v.event = e;
       v.nodes = node_kinds(sorted, e.range);
-      v.guaranteed = r.guaranteed && srat_used && f.placed[i] && !pinned_by_fixed(t.nid);
+      v.guaranteed = r.guaranteed && srat_used && allocator_placed(e) && !pinned_by_fixed(t.nid);
       if (opt.describe)
         v.what = std::string(owner_name(e.owner)) + " (" + std::string(phase_name(e.phase)) + ") " +
                  mem(e.range) + " lies in hot-pluggable node " + std::to_string(t.nid) + " " +
@@ -294,47 +353,57 @@ InvariantResult allocation_disjointness(const BootState& st, const EventFacts& f
     phys_addr_t start, end;
     std::size_t idx;
   };
-  // Which events take part, in event order: brk page tables are judged
-  // against brk instead.
-  const auto takes_part = [&](std::size_t i) {
+  // Brk page tables are judged against brk instead (reported first, in event order).
+  std::vector<std::uint32_t> outside_brk;
+  const auto in_brk = [&](const PhysRange& x) { return st.kernel.brk.start <= x.start && x.end <= st.kernel.brk.end; };
+  for (const SortedEvent& e : f.by_start)
+    if (e.owner == Owner::DirectMapPageTable && !e.placed && !in_brk({e.start, e.end}))
+      for_each_member(st, e, [&](std::uint32_t i, const PhysRange& m) {
+        if (!in_brk(m)) outside_brk.push_back(i);
+      });
+  std::sort(outside_brk.begin(), outside_brk.end());
+  for (const std::uint32_t i : outside_brk) {
     const AllocEvent& e = st.events[i];
-    if (e.owner == Owner::DirectMapPageTable && !f.placed[i]) return false;
-    return f.placed[i] || e.owner == Owner::KernelImage || e.owner == Owner::Brk;
+    r.violations.push_back(
+        {opt.describe ? "brk page tables " + mem(e.range) + " outside brk " + mem(st.kernel.brk) : "", true, e, ""});
+  }
+  const auto takes_part = [](const SortedEvent& e) {
+    if (e.owner == Owner::DirectMapPageTable && !e.placed) return false;
+    return e.placed || e.owner == Owner::KernelImage || e.owner == Owner::Brk;
   };
-  for (std::size_t i = 0; i < st.events.size(); ++i) {
-    const AllocEvent& e = st.events[i];
-    if (e.range.empty() || e.owner != Owner::DirectMapPageTable || f.placed[i]) continue;
-    if (!(st.kernel.brk.start <= e.range.start && e.range.end <= st.kernel.brk.end))
-      r.violations.push_back(
-          {opt.describe ? "brk page tables " + mem(e.range) + " outside brk " + mem(st.kernel.brk) : "", true, e, ""});
-  }
   // Ordered by start only, as the pairs reported among equal starts depend on
-  // it: taken from the presorted events when no two starts are equal (any
-  // sort then gives that order), else sorted from event order as ever.
-  std::vector<Placed> placed;
-  placed.reserve(f.by_start.size());
-  bool ties = false;
-  for (const SortedEvent& e : f.by_start) {
-    if (!takes_part(e.idx)) continue;
-    if (!placed.empty() && placed.back().start == e.start) ties = true;
-    placed.push_back({e.start, e.end, e.idx});
-  }
-  if (ties) {
-    placed.clear();
-    for (std::size_t i = 0; i < st.events.size(); ++i)
-      if (!st.events[i].range.empty() && takes_part(i))
-        placed.push_back({st.events[i].range.start, st.events[i].range.end, i});
-    std::sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) { return a.start < b.start; });
-  }
-  for (std::size_t i = 1; i < placed.size(); ++i) {
-    if (placed[i].start < placed[i - 1].end) {
-      const AllocEvent& a = st.events[placed[i].idx];
-      const AllocEvent& b = st.events[placed[i - 1].idx];
-      r.violations.push_back({opt.describe ? std::string(owner_name(a.owner)) + " " + mem(a.range) + " overlaps " +
-                                                 std::string(owner_name(b.owner)) + " " + mem(b.range)
-                                           : "",
-                              true, a, ""});
+  // it. When the runs that take part are disjoint, so are all their members:
+  // nothing to report. Otherwise sorted from event order as ever.
+  std::vector<std::pair<std::size_t, std::size_t>> overlapping;  // (event, the one before it by start)
+  bool disjoint = true;
+  {
+    const SortedEvent* prev = nullptr;
+    for (const SortedEvent& e : f.by_start) {
+      if (!takes_part(e)) continue;
+      if (prev && e.start < prev->end) {
+        disjoint = false;
+        break;
+      }
+      prev = &e;
     }
+  }
+  if (!disjoint) {
+    std::vector<Placed> placed;
+    for (const SortedEvent& e : f.by_start)
+      if (takes_part(e))
+        for_each_member(st, e, [&](std::uint32_t i, const PhysRange& m) { placed.push_back({m.start, m.end, i}); });
+    std::sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) { return a.idx < b.idx; });
+    std::sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) { return a.start < b.start; });
+    for (std::size_t i = 1; i < placed.size(); ++i)
+      if (placed[i].start < placed[i - 1].end) overlapping.emplace_back(placed[i].idx, placed[i - 1].idx);
+  }
+  for (const auto& [ai, bi] : overlapping) {
+    const AllocEvent& a = st.events[ai];
+    const AllocEvent& b = st.events[bi];
+    r.violations.push_back({opt.describe ? std::string(owner_name(a.owner)) + " " + mem(a.range) + " overlaps " +
+                                               std::string(owner_name(b.owner)) + " " + mem(b.range)
+                                         : "",
+                            true, a, ""});
   }
   r.verdict = verdict_of(r);
   return r;
@@ -517,26 +586,35 @@ InvariantResult handoff_conservation(const BootState& st, const EventFacts& f, c
                             true, std::nullopt, ""});
   // With a sorted disjoint array, one sweep along the events by address: the
   // first member ending above an event's start only moves up as starts rise.
-  std::vector<std::uint8_t> short_of;  // per event: not wholly reserved
+  std::vector<std::uint32_t> short_of;  // events not wholly reserved, in event order
   if (sorted_disjoint) {
-    short_of.assign(st.events.size(), 0);
     std::size_t j = 0;
+    const auto reserved_bytes = [&](const PhysRange& x) {
+      std::uint64_t n = 0;
+      for (std::size_t k = j; k < reserved.size() && reserved[k].start < x.end; ++k) n += overlap(reserved[k], x);
+      return n;
+    };
     for (const SortedEvent& e : f.by_start) {
       while (j < reserved.size() && reserved[j].end <= e.start) ++j;
-      std::uint64_t n = 0;
-      for (std::size_t k = j; k < reserved.size() && reserved[k].start < e.end; ++k)
-        n += overlap(reserved[k], {e.start, e.end});
-      short_of[e.idx] = n < e.end - e.start;
+      // The members split the run, and disjoint reservations cover each
+      // member at most wholly: the run is wholly reserved iff each member is.
+      if (reserved_bytes({e.start, e.end}) == e.end - e.start) continue;
+      for_each_member(st, e, [&](std::uint32_t i, const PhysRange& m) {
+        if (reserved_bytes(m) < m.size()) short_of.push_back(i);
+      });
     }
+    std::sort(short_of.begin(), short_of.end());
+  } else {
+    for (std::size_t i = 0; i < st.events.size(); ++i)
+      if (!st.events[i].range.empty() && bytes_in(reserved, st.events[i].range) < st.events[i].range.size())
+        short_of.push_back(static_cast<std::uint32_t>(i));
   }
-  for (std::size_t i = 0; i < st.events.size(); ++i) {
+  for (const std::uint32_t i : short_of) {
     const AllocEvent& e = st.events[i];
-    if (e.range.empty()) continue;
-    if (sorted_disjoint ? short_of[i] != 0 : bytes_in(reserved, e.range) < e.range.size())
-      r.violations.push_back(
-          {opt.describe ? std::string(owner_name(e.owner)) + " " + mem(e.range) + " is no longer reserved at hand-off"
-                        : "",
-           true, e, ""});
+    r.violations.push_back(
+        {opt.describe ? std::string(owner_name(e.owner)) + " " + mem(e.range) + " is no longer reserved at hand-off"
+                      : "",
+         true, e, ""});
   }
   r.verdict = verdict_of(r);
   return r;
@@ -602,9 +680,9 @@ InvariantResult hot_remove(const BootState& st, const EventFacts& f,
       // By address: only the events near the node's ranges are visited.
       const std::size_t none = st.events.size();
       std::size_t first_mem = none;
-      for (const PhysRange& m : node_mem) first_mem = first_event_in(f, m, first_mem);
+      for (const PhysRange& m : node_mem) first_mem = first_event_in(st, f, m, first_mem);
       std::size_t first = first_mem;
-      for (const PhysRange& b : blocks) first = first_event_in(f, b, first);
+      for (const PhysRange& b : blocks) first = first_event_in(st, f, b, first);
       any_event = first_mem != none;
       if (first != none) first_in = &st.events[first];
     } else {

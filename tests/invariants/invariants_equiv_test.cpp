@@ -181,5 +181,51 @@ TEST(InvariantsEquiv, disjointness_and_hotplug_on_damaged_events) {
   EXPECT_EQ(check_allocation_disjointness(bad).verdict, InvariantVerdict::Failure);
 }
 
+
+// Random events added to a real boot, in any order: runs rising and falling,
+// equal starts (the disjointness check then sorts as the reference does),
+// nested and overlapping ranges, empty and inverted ones, events in the
+// hot-pluggable node's memory and outside memblock.reserved. The fast checks
+// take the events by address (runs merged, binary searches, one sweep);
+// every report must still equal the reference's.
+TEST(InvariantsEquiv, random_events_in_any_order) {
+  // bottom-up-2013, movable_node, two 1 GiB RAM segments, node 1 hot-pluggable.
+  const auto s = decode_fuzz_machine(std::vector<std::uint8_t>{1, 1, 1, 1, 0, 15, 0, 0, 15, 0, 1, 0, 1, 1, 0});
+  ASSERT_TRUE(s.has_value());
+  auto booted = run_boot(*s);
+  ASSERT_TRUE(booted.ok());
+  ASSERT_TRUE(booted->cmdline.movable_node);
+  const BootState base = *booted;
+  const std::string failure = testgen::check_cases("InvariantsEquiv/random_events_in_any_order", kCases, [&] {
+    BootState st = base;
+    const auto n = *rc::gen::inRange(0, 60);
+    for (int k = 0; k < n; ++k) {
+      const auto owner = static_cast<Owner>(*rc::gen::inRange(0, static_cast<int>(Owner::Other) + 1));
+      // Starts on a coarse 2 MiB grid over [0, 2.5 GiB) so that ties and overlaps are common.
+      const phys_addr_t start = static_cast<phys_addr_t>(*rc::gen::inRange(0, 1280)) * SZ_2M;
+      const phys_addr_t size = *rc::gen::element<phys_addr_t>(0, PAGE_SIZE, SZ_2M, 2 * SZ_2M, SZ_1G);
+      const bool inverted = *rc::gen::inRange(0, 16) == 0;
+      const PhysRange r = inverted ? PhysRange{start + size, start} : PhysRange{start, start + size};
+      const bool from_brk = *rc::gen::arbitrary<bool>();
+      st.events.push_back(AllocEvent{owner, Phase::AfterSrat, r, NUMA_NO_NODE,
+                                     EventNote(std::string(from_brk ? "1 page-table page from brk" : "test"))});
+      // Now and then a run of neighbouring sections, rising or falling (memmap per section).
+      if (*rc::gen::inRange(0, 8) == 0) {
+        const bool falling = *rc::gen::arbitrary<bool>();
+        for (int j = 1; j < 6; ++j) {
+          const phys_addr_t s2 = falling ? start - static_cast<phys_addr_t>(j) * SZ_2M
+                                         : start + static_cast<phys_addr_t>(j) * SZ_2M;
+          if (s2 > 4 * SZ_1G) break;  // wrapped below 0
+          st.events.push_back(AllocEvent{Owner::Memmap, Phase::AfterSrat, PhysRange{s2, s2 + SZ_2M}, NUMA_NO_NODE,
+                                         "memmap (per section)"});
+        }
+      }
+    }
+    const std::string d = compare(st);
+    if (!d.empty()) RC_FAIL(d);
+  });
+  EXPECT_TRUE(failure.empty()) << failure;
+}
+
 }  // namespace
 }  // namespace mbv
