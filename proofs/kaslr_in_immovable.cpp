@@ -23,9 +23,9 @@ TheoremDef theorem_kaslr_in_immovable() {
   d.default_bound = 1;
   d.ci_bound = 1;
   d.expected = Verdict::Proved;
-  // PROVED at bound 1 in 28 s under ASan+UBSan on an idle 2-core machine
-  // (about 55 s in release under a load of 10); the CI tests allow 180 s per
-  // query, so a loaded runner does not turn it into UNKNOWN.
+  // PROVED at bound 1 in 10-19 s under ASan+UBSan (was 28 s idle before the
+  // slot lemma was split into steps; docs/proofs.md); the CI tests allow
+  // 180 s per query, so a loaded runner does not turn it into UNKNOWN.
   d.default_set = true;
   d.mutants = {Mutant::KaslrIgnoresImmovable};
   d.build = [](z3::context& c, unsigned n, Mutant mut) {
