@@ -44,7 +44,8 @@ measure() {
   local args=(-max_total_time="$SECS" -print_final_stats=1 -timeout=30)
   [[ -f $ROOT/corpus/$seeds.dict ]] && args+=(-dict="$ROOT/corpus/$seeds.dict")
   opt=$(find "$ROOT/fuzz" -name "$name.options" -print -quit)
-  [[ -n "$opt" ]] && args+=($(sed -n 's/^ *\(max_len\) *= *\(.*\)$/-\1=\2/p' "$opt"))
+  # Every option of the target's .options file, as make fuzz and OSS-Fuzz pass them.
+  [[ -n "$opt" ]] && args+=($(sed -n 's/^ *\([a-z_]*\) *= *\(.*\)$/-\1=\2/p' "$opt"))
   log=$(mktemp)
   TIMEFORMAT='%U %S'
   cpu=$({ time "$bin" "${args[@]}" "$corpus" > "$log" 2>&1; } 2>&1 | awk '{print $1 + $2}') || true
