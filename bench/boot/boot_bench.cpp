@@ -65,8 +65,11 @@ mbv::Scenario eight_node(bool movable_node, std::uint64_t node_gib) {
   return s;
 }
 
-void BM_BootEightNodes(benchmark::State& state, const char* policy, bool movable_node,
-                       std::uint64_t node_gib) {
+// One boot per iteration; with `check`, each boot is followed by
+// check_invariants (every invariant, as `mbverify boot`, the fuzzer and the
+// shrinker judge a run): the figure a user of the whole check sees.
+void boot_eight_nodes(benchmark::State& state, const char* policy, bool movable_node,
+                      std::uint64_t node_gib, bool check) {
   const mbv::Scenario s = eight_node(movable_node, node_gib);
   mbv::BootOptions o;
   o.policy = policy;
@@ -77,11 +80,20 @@ void BM_BootEightNodes(benchmark::State& state, const char* policy, bool movable
   for (auto _ : state) {
     auto st = mbv::run_boot(s, o);
     benchmark::DoNotOptimize(st);
+    if (check) {
+      auto rep = mbv::check_invariants(*st);
+      benchmark::DoNotOptimize(rep);
+    }
   }
   state.counters["runs_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()),
                                                     benchmark::Counter::kIsRate);
   state.counters["goal_ratio"] = benchmark::Counter(
       static_cast<double>(state.iterations()) / kGoalRunsPerSecond, benchmark::Counter::kIsRate);
+}
+
+void BM_BootEightNodes(benchmark::State& state, const char* policy, bool movable_node,
+                       std::uint64_t node_gib) {
+  boot_eight_nodes(state, policy, movable_node, node_gib, false);
 }
 BENCHMARK_CAPTURE(BM_BootEightNodes, 64g_linux61, "linux-6.1", false, 64);
 BENCHMARK_CAPTURE(BM_BootEightNodes, 64g_srat_first, "srat-first", false, 64);
@@ -92,28 +104,10 @@ BENCHMARK_CAPTURE(BM_BootEightNodes, 8g_linux61, "linux-6.1", false, 8);
 BENCHMARK_CAPTURE(BM_BootEightNodes, 8g_linux61_movable_node, "linux-6.1", true, 8);
 BENCHMARK_CAPTURE(BM_BootEightNodes, 8g_srat_first_movable_node, "srat-first", true, 8);
 
-// The same machines, each boot followed by check_invariants (every invariant,
-// as `mbverify boot`, the fuzzer and the shrinker judge a run): the figure a
-// user of the whole check sees.
+// The same machines, each boot followed by check_invariants.
 void BM_BootEightNodesChecked(benchmark::State& state, const char* policy, bool movable_node,
                               std::uint64_t node_gib) {
-  const mbv::Scenario s = eight_node(movable_node, node_gib);
-  mbv::BootOptions o;
-  o.policy = policy;
-  {
-    auto st = mbv::run_boot(s, o);
-    if (!st || st->panic) std::abort();
-  }
-  for (auto _ : state) {
-    auto st = mbv::run_boot(s, o);
-    auto rep = mbv::check_invariants(*st);
-    benchmark::DoNotOptimize(st);
-    benchmark::DoNotOptimize(rep);
-  }
-  state.counters["runs_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()),
-                                                    benchmark::Counter::kIsRate);
-  state.counters["goal_ratio"] = benchmark::Counter(
-      static_cast<double>(state.iterations()) / kGoalRunsPerSecond, benchmark::Counter::kIsRate);
+  boot_eight_nodes(state, policy, movable_node, node_gib, true);
 }
 BENCHMARK_CAPTURE(BM_BootEightNodesChecked, 64g_linux61, "linux-6.1", false, 64);
 BENCHMARK_CAPTURE(BM_BootEightNodesChecked, 64g_srat_first, "srat-first", false, 64);
