@@ -4,26 +4,11 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "impl/common/byte_reader.h"
+
 namespace mbv {
 
 namespace {
-
-struct Reader {
-  std::span<const std::uint8_t> b;
-  std::size_t at = 0;
-  bool ok = true;
-  std::uint64_t get(unsigned n) {
-    std::uint64_t v = 0;
-    for (unsigned i = 0; i < n; ++i) {
-      if (at >= b.size()) {
-        ok = false;
-        return v;
-      }
-      v |= std::uint64_t{b[at++]} << (8 * i);
-    }
-    return v;
-  }
-};
 
 std::string hex(std::uint64_t v) {
   char buf[32];
@@ -51,7 +36,7 @@ bool overlaps(std::uint64_t a, std::uint64_t size, const MemVector& v) {
 //   immovable count (low 2 bits): 1 byte start, 1 byte size (256M units)
 //   8 + 8 bytes random values; cmdline length (low 6 bits), then the bytes
 Result<KaslrInput> decode_kaslr_input(std::span<const std::uint8_t> bytes) {
-  Reader r{bytes};
+  LeByteReader r{bytes};
   KaslrInput in;
   const std::uint64_t f = r.get(1);
   in.efi_boot = f & 1;

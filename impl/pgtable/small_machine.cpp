@@ -3,28 +3,12 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "impl/common/byte_reader.h"
 #include "impl/memblock/memblock.h"
 
 namespace mbv {
 
 namespace {
-
-struct Reader {
-  std::span<const std::uint8_t> b;
-  std::size_t at = 0;
-  bool ok = true;
-  std::uint64_t get(unsigned n) {
-    std::uint64_t v = 0;
-    for (unsigned i = 0; i < n; ++i) {
-      if (at >= b.size()) {
-        ok = false;
-        return v;
-      }
-      v |= std::uint64_t{b[at++]} << (8 * i);
-    }
-    return v;
-  }
-};
 
 constexpr std::uint64_t kPfnMask = (std::uint64_t{1} << 19) - 1;  // < 2 GiB
 
@@ -46,7 +30,7 @@ std::string hex(std::uint64_t v) {
 //   kernel   3 bytes _end pfn, 1 byte image size in 2M units
 //   kaslr    2 bytes page_offset_base offset in GiB
 Result<SmallMachine> decode_small_machine(std::span<const std::uint8_t> bytes) {
-  Reader r{bytes};
+  LeByteReader r{bytes};
   SmallMachine m;
   const std::uint64_t f = r.get(1);
   m.bottom_up = f & 1;
