@@ -8,32 +8,19 @@
 #include "impl/boot/boot.h"
 #include "impl/scenario/from_dmesg.h"
 #include "model/invariants/invariants.h"
+#include "tests/support/boot_run.h"
 
 namespace mbv {
 namespace {
 
 namespace fs = std::filesystem;
-
-Scenario scenario_of(const std::string& text) {
-  auto s = read_scenario(text, "test.scenario");
-  EXPECT_TRUE(s.ok()) << s.error().to_string();
-  return s.ok() ? *s : Scenario{};
-}
+using test::boot;
+using test::scenario_of;
 
 Scenario machine(const std::string& name) {
   auto s = load_scenario((fs::path(MBV_SOURCE_DIR) / "corpus" / "machines" / name).string());
   EXPECT_TRUE(s.ok()) << s.error().to_string();
   return s.ok() ? *s : Scenario{};
-}
-
-BootState boot(const Scenario& s, std::optional<std::string> policy = std::nullopt,
-               WalkMode walk = WalkMode::Fast) {
-  BootOptions o;
-  o.policy = policy;
-  o.walk = walk;
-  auto st = run_boot(s, o);
-  EXPECT_TRUE(st.ok()) << st.error().to_string();
-  return st.ok() ? std::move(*st) : BootState{};
 }
 
 const InvariantResult& result(const InvariantReport& r, std::string_view name) {

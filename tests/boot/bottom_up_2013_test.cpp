@@ -10,11 +10,13 @@
 
 #include "impl/boot/boot.h"
 #include "model/invariants/invariants.h"
+#include "tests/support/boot_run.h"
 
 namespace mbv {
 namespace {
 
 namespace fs = std::filesystem;
+using test::boot;
 
 constexpr const char* kWarn =
     "memblock: bottom-up allocation failed, memory hotunplug may be affected";
@@ -37,18 +39,7 @@ reserve owner=initrd base=0x7000000 size=0x1000000
 )";
 
 Scenario scenario_of(const std::string& text) {
-  auto s = read_scenario(text, "initrd-above-kernel.scenario");
-  EXPECT_TRUE(s.ok()) << s.error().to_string();
-  return s.ok() ? *s : Scenario{};
-}
-
-BootState boot(const Scenario& s, const std::string& policy, WalkMode walk = WalkMode::Fast) {
-  BootOptions o;
-  o.policy = policy;
-  o.walk = walk;
-  auto st = run_boot(s, o);
-  EXPECT_TRUE(st.ok()) << st.error().to_string();
-  return st.ok() ? std::move(*st) : BootState{};
+  return test::scenario_of(text, "initrd-above-kernel.scenario");
 }
 
 InvariantVerdict verdict_of(const InvariantReport& r, std::string_view name) {

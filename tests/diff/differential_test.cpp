@@ -8,18 +8,12 @@
 #include "model/diff/diff_run.h"
 #include "model/diff/differential.h"
 #include "tests/oracle/oracle_fixture.h"
+#include "tests/support/planted_free.h"
 
 namespace mbv::test {
 namespace {
 
 using Diff = OracleTest;
-
-// Test-only mutant of the model (the real model is untouched): once reserved
-// holds two or more regions, memblock_phys_free forgets to free.
-OpResult forgetful_free(Memblock& m, const Op& op) {
-  if (op.kind == OpKind::PhysFree && m.reserved.cnt() >= 2) return OpResult{0};
-  return apply_op(m, op);
-}
 
 // A 60-op trace of noise (no reservations, frees or allocations) with the
 // three ops the mutant needs planted far apart.
@@ -27,16 +21,7 @@ OpTrace planted_trace() {
   OpTrace noise = random_trace(2024, TraceGenOptions{120, false, false});
   OpTrace t;
   for (const Op& op : noise) {
-    switch (op.kind) {
-      case OpKind::Reserve: case OpKind::PhysFree: case OpKind::PhysAllocRange:
-      case OpKind::PhysAllocTryNid: case OpKind::AllocTryNid: case OpKind::AllocTryNidRaw:
-      case OpKind::AllocExactNidRaw: case OpKind::AllocLow: case OpKind::SetNode:
-      case OpKind::EnforceMemoryLimit: case OpKind::CapMemoryRange: case OpKind::MemLimitRemoveMap:
-      case OpKind::TrimMemory:
-        continue;
-      default:
-        t.push_back(op);
-    }
+    if (is_noise(op)) t.push_back(op);
     if (t.size() == 60) break;
   }
   t.insert(t.begin() + 7, Op{OpKind::Reserve, SZ_1G, SZ_2M});

@@ -16,31 +16,12 @@
 #include "impl/trace/trace_gen.h"
 #include "model/diff/differential.h"
 #include "tests/oracle/oracle_fixture.h"
+#include "tests/support/planted_free.h"
 
 namespace mbv::test {
 namespace {
 
 using PlantedDivergence = OracleTest;
-
-OpResult forgetful_free(Memblock& m, const Op& op) {
-  if (op.kind == OpKind::PhysFree && m.reserved.cnt() >= 2) return OpResult{0};
-  return apply_op(m, op);
-}
-
-// Noise: ops that neither reserve nor free nor allocate, so the three
-// planted ops are the only ones that touch memblock.reserved.
-bool is_noise(const Op& op) {
-  switch (op.kind) {
-    case OpKind::Reserve: case OpKind::PhysFree: case OpKind::PhysAllocRange:
-    case OpKind::PhysAllocTryNid: case OpKind::AllocTryNid: case OpKind::AllocTryNidRaw:
-    case OpKind::AllocExactNidRaw: case OpKind::AllocLow: case OpKind::SetNode:
-    case OpKind::EnforceMemoryLimit: case OpKind::CapMemoryRange: case OpKind::MemLimitRemoveMap:
-    case OpKind::TrimMemory:
-      return false;
-    default:
-      return true;
-  }
-}
 
 TEST_F(PlantedDivergence, random_plant_shrinks_to_three_ops) {
   rc::detail::TestParams params = rc::detail::configuration().testParams;
