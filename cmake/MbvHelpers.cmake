@@ -35,9 +35,10 @@ endfunction()
 #          bytes: the hooks cost time and steer mutations nowhere.
 #   NONE:  no coverage at all. For an oracle (spec, invariants machinery),
 #          which is not the fuzzers' target.
-# FULL_SOURCES keep every hook (an input decoder inside such a library).
+# FULL_SOURCES keep every hook (an input decoder inside such a library);
+# NO_COVERAGE_SOURCES get none (oracle code compiled into such a library).
 function(mbv_fuzz_instrumentation target level)
-  cmake_parse_arguments(A "" "" "FULL_SOURCES" ${ARGN})
+  cmake_parse_arguments(A "" "" "FULL_SOURCES;NO_COVERAGE_SOURCES" ${ARGN})
   if(NOT MBV_FUZZ OR MBV_OSS_FUZZ)
     return()
   endif()
@@ -53,6 +54,10 @@ function(mbv_fuzz_instrumentation target level)
     target_compile_options(${target} PRIVATE -fno-sanitize=fuzzer-no-link)
   else()
     message(FATAL_ERROR "mbv_fuzz_instrumentation: level is EDGES or NONE, not '${level}'")
+  endif()
+  if(A_NO_COVERAGE_SOURCES)
+    set_source_files_properties(${A_NO_COVERAGE_SOURCES} TARGET_DIRECTORY ${target}
+                                PROPERTIES COMPILE_OPTIONS -fno-sanitize=fuzzer-no-link)
   endif()
 endfunction()
 

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "bench/boot/bench_machines.h"
 #include "impl/boot/boot.h"
 #include "impl/boot/fuzz_machine.h"
 #include "model/invariants/invariants.h"
@@ -47,13 +48,7 @@ mbv::Scenario eight_node(bool movable_node, std::uint64_t node_gib) {
   s.name = "eight-node";
   s.policy = "linux-6.1";
   s.cmdline = movable_node ? "root=/dev/sda1 movable_node" : "root=/dev/sda1";
-  s.kernel.size = 0x3000000;
-  s.kernel.at = SZ_16M;
-  s.e820.push_back({0, 0x9fc00, E820Type::RAM});
-  s.e820.push_back({0x9fc00, 0x400, E820Type::RESERVED});
-  s.e820.push_back({0xf0000, 0x10000, E820Type::RESERVED});
-  s.e820.push_back({SZ_1M, 3 * SZ_1G - SZ_1M, E820Type::RAM});
-  s.e820.push_back({3 * SZ_1G, SZ_1G, E820Type::RESERVED});
+  bench::add_low_memory(s);
   const std::uint64_t node = node_gib * SZ_1G;
   s.e820.push_back({SZ_4G, 8 * node - 3 * SZ_1G, E820Type::RAM});
   for (std::uint32_t n = 0; n < 8; ++n) {

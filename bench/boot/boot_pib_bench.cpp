@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/boot/bench_machines.h"
 #include "impl/boot/boot.h"
 #include "model/invariants/invariants.h"
 
@@ -76,13 +77,7 @@ mbv::Scenario one_pib(bool movable_node) {
   s.cpu.pse = false;
   s.cpu.gbpages = false;
   s.cpu.la57 = true;
-  s.kernel.size = 0x3000000;
-  s.kernel.at = SZ_16M;
-  s.e820.push_back({0, 0x9fc00, E820Type::RAM});
-  s.e820.push_back({0x9fc00, 0x400, E820Type::RESERVED});
-  s.e820.push_back({0xf0000, 0x10000, E820Type::RESERVED});
-  s.e820.push_back({SZ_1M, 3 * SZ_1G - SZ_1M, E820Type::RAM});
-  s.e820.push_back({3 * SZ_1G, SZ_1G, E820Type::RESERVED});
+  bench::add_low_memory(s);
   constexpr std::uint32_t kNodes = 1024;
   // Each node ends in a 256 MiB hole (per-node MMIO), so no memory range
   // crosses a 256 TiB (5-level PGD) boundary: 6.1's phys_p4d_init walks such a

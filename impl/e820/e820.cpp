@@ -16,8 +16,6 @@ bool e820_nomerge(std::uint32_t type) {
   return type == raw(E820Type::PRAM) || type == raw(E820Type::SOFT_RESERVED);
 }
 
-std::uint64_t max_arch_pfn(bool la57) { return e820_max_arch_pfn(la57); }
-
 }  // namespace
 
 // __e820__range_add (arch/x86/kernel/e820.c)
@@ -204,12 +202,12 @@ std::uint64_t e820_end_pfn(const E820Table& table, std::uint64_t limit_pfn, E820
     }
     last_pfn = std::max(last_pfn, en);
   }
-  return std::min(last_pfn, max_arch_pfn(la57));
+  return std::min(last_pfn, e820_max_arch_pfn(la57));
 }
 
 // e820__end_of_ram_pfn (arch/x86/kernel/e820.c)
 std::uint64_t E820Table::end_of_ram_pfn(bool la57) const {
-  return e820_end_pfn(*this, max_arch_pfn(la57), E820Type::RAM, la57);
+  return e820_end_pfn(*this, e820_max_arch_pfn(la57), E820Type::RAM, la57);
 }
 
 // e820__end_of_low_ram_pfn (arch/x86/kernel/e820.c)
