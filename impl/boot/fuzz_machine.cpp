@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "impl/boot/policy.h"
+#include "impl/kaslr/kaslr.h"
 
 namespace mbv {
 
@@ -17,6 +18,38 @@ struct Reader {
     return b[i++];
   }
 };
+
+// Where a fixed image of `size` bytes can start inside one e820 entry: the
+// lowest such start and how many 2M steps up from it also fit (0: none).
+struct KernelFit {
+  std::uint64_t lo = 0;
+  std::uint64_t count = 0;
+};
+
+KernelFit kernel_fit(const E820Entry& e, std::uint64_t size) {
+  if (e.type != E820Type::RAM) return {};
+  const std::uint64_t lo = std::max(round_up(e.addr, KASLR_PHYSICAL_ALIGN), LOAD_PHYSICAL_ADDR);
+  const std::uint64_t hi = std::min(e.end(), SZ_4G);
+  if (hi < lo || hi - lo < size) return {};
+  return {lo, 1 + (hi - lo - size) / KASLR_PHYSICAL_ALIGN};
+}
+
+// The fixed image's start: candidate (8 * slot) mod N of the N starts that
+// kernel_fit allows, entries in table order; nullopt when N is 0.
+std::optional<std::uint64_t> fixed_kernel_at(const std::vector<E820Entry>& e820, std::uint64_t size,
+                                             std::uint8_t slot) {
+  std::uint64_t total = 0;
+  for (const E820Entry& e : e820) total += kernel_fit(e, size).count;
+  if (total == 0) return std::nullopt;
+  std::uint64_t k = (std::uint64_t{slot} * 8) % total;
+  for (const E820Entry& e : e820) {
+    const KernelFit f = kernel_fit(e, size);
+    if (k < f.count) return f.lo + k * KASLR_PHYSICAL_ALIGN;
+    k -= f.count;
+  }
+  MB_CHECK(false, "the candidate index is below the total");
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -90,7 +123,16 @@ std::optional<Scenario> decode_fuzz_machine(std::span<const std::uint8_t> bytes)
     at = end;
   }
 
-  // Kernel: a fixed 2M slot in RAM below 4G, or a KASLR random value.
+  // Kernel: a KASLR random value, or a fixed image where a loader would put
+  // it. A relocatable bzImage runs at its load address rounded up to
+  // kernel_alignment (CONFIG_PHYSICAL_ALIGN, 2M) but never below
+  // LOAD_PHYSICAL_ADDR (arch/x86/boot/compressed/head_64.S), and loaders
+  // load into firmware RAM; so the candidates are the 2M-aligned starts at or
+  // above 16M whose whole image lies inside one RAM entry and below 4G,
+  // counted over the entries in table order. A slot step moves the image by
+  // 8 candidates (16M inside one entry), wrapping at the end; when one RAM
+  // entry covers [16M, 16M + slot * 16M + size), the image is at
+  // 16M + slot * 16M.
   s.kernel.size = 0x3000000;
   if (*sw & 32) {
     std::uint64_t rnd = 0;
@@ -103,7 +145,9 @@ std::optional<Scenario> decode_fuzz_machine(std::span<const std::uint8_t> bytes)
   } else {
     const auto slot = r.u8();
     if (!slot) return std::nullopt;
-    s.kernel.at = SZ_16M + static_cast<std::uint64_t>(*slot) * SZ_2M * 8;
+    const auto at = fixed_kernel_at(s.e820, s.kernel.size, *slot);
+    if (!at) return std::nullopt;  // no RAM entry holds the image: not a machine
+    s.kernel.at = *at;
   }
   return s;
 }
