@@ -61,7 +61,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // step as the meaning of its before (StepOptions::before_state).
   mbv::spec::SpecState meaning[2];
   std::size_t walked = 0;
-  for (std::size_t i = 0; i < trace->size() && walked <= kRegionBudget; ++i) {
+  const std::size_t budget = mbv::region_budget(*trace, kRegionBudget);
+  for (std::size_t i = 0; i < trace->size() && walked <= budget; ++i) {
     before = mb;
     const mbv::OpResult r = mbv::apply_op(mb, (*trace)[i]);
     std::string gap;

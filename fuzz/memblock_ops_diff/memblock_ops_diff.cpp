@@ -42,6 +42,6 @@ constexpr std::size_t kRegionBudget = 16000;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto trace = mbv::decode_trace(std::span<const std::uint8_t>(data, size));
   if (!trace) return 0;  // undecodable bytes are not findings
-  mbv::check_or_trap(g_check->check(*trace, kRegionBudget));
+  mbv::check_or_trap(g_check->check(*trace, mbv::region_budget(*trace, kRegionBudget)));
   return 0;
 }

@@ -32,6 +32,9 @@ inline constexpr phys_addr_t MEMBLOCK_ALLOC_NOLEAKTRACE = 1;
 inline constexpr phys_addr_t MEMBLOCK_LOW_LIMIT = 0;
 inline constexpr phys_addr_t ARCH_LOW_ADDRESS_LIMIT = 0xffffffffull;
 inline constexpr std::size_t INIT_MEMBLOCK_REGIONS = 128;
+// The largest static array init_regions accepts (the kernel oracle's static
+// arrays are built with INIT_MEMBLOCK_REGIONS entries).
+inline constexpr std::size_t MAX_INIT_MEMBLOCK_REGIONS = INIT_MEMBLOCK_REGIONS;
 // sizeof(struct memblock_region) on x86-64 with NUMA: base, size, flags, nid.
 inline constexpr std::uint64_t MEMBLOCK_REGION_BYTES = 24;
 
@@ -54,10 +57,13 @@ constexpr const char* type_name(MemblockTypeId t) {
 
 // struct memblock_type. `regions.size()` is the kernel's `cnt` (never 0:
 // an empty type holds one dummy region of size 0). `max` is the capacity the
-// kernel would have; the vector itself grows freely.
+// kernel would have; the vector itself grows freely. `init_max` is the size
+// of the static array the type starts in (INIT_MEMBLOCK_MEMORY_REGIONS or
+// INIT_MEMBLOCK_RESERVED_REGIONS, 128 on x86-64; see Memblock::init_regions).
 struct MemblockType {
   std::vector<MemblockRegion> regions{MemblockRegion{}};
   std::size_t max = INIT_MEMBLOCK_REGIONS;
+  std::size_t init_max = INIT_MEMBLOCK_REGIONS;
   phys_addr_t total_size = 0;
   // Physical address of the region array once it has been doubled out of
   // memblock; 0 while the static initial array is in use.
@@ -145,6 +151,15 @@ class Memblock {
   const MemblockType& type(MemblockTypeId id) const {
     return id == MemblockTypeId::Memory ? memory : reserved;
   }
+
+  // ---- build configuration ----
+  // The static array sizes INIT_MEMBLOCK_MEMORY_REGIONS and
+  // INIT_MEMBLOCK_RESERVED_REGIONS (mm/memblock.c; an architecture may
+  // override either, x86-64 keeps 128). Only a memblock that holds no region
+  // and still uses its static arrays can take new sizes, each in
+  // [1, MAX_INIT_MEMBLOCK_REGIONS]; otherwise -EINVAL and nothing changes.
+  // Small arrays let a short trace reach memblock_double_array.
+  int init_regions(std::size_t memory_max, std::size_t reserved_max);
 
   // ---- basic operations ----
   // memblock_allow_resize

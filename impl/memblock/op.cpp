@@ -11,7 +11,8 @@ namespace mbv {
 namespace {
 
 // One printed argument of a kind, in call order.
-enum class Slot : std::uint8_t { A, B, C, D, Nid, Flags, Type, BoolA };
+// CountA/CountB: a and b printed in decimal (array sizes, not addresses).
+enum class Slot : std::uint8_t { A, B, C, D, Nid, Flags, Type, BoolA, CountA, CountB };
 
 struct KindInfo {
   OpKind kind;
@@ -52,6 +53,7 @@ constexpr std::array<KindInfo, kOpKindCount> kKinds = {{
     {OpKind::IsRegionMemory, "memblock_is_region_memory", {S::A, S::B}, 2},
     {OpKind::SearchPfnNid, "memblock_search_pfn_nid", {S::A}, 1},
     {OpKind::FindInRange, "memblock_find_in_range", {S::C, S::D, S::A, S::B}, 4},
+    {OpKind::InitRegions, "init_memblock_regions", {S::CountA, S::CountB}, 2},
 }};
 
 constexpr bool kinds_in_order() {
@@ -200,8 +202,10 @@ Op canonical_op(const Op& op) {
   for (int i = 0; i < ki.nslots; i++) {
     switch (ki.slots[i]) {
       case Slot::A:
-      case Slot::BoolA: c.a = op.a; break;
-      case Slot::B: c.b = op.b; break;
+      case Slot::BoolA:
+      case Slot::CountA: c.a = op.a; break;
+      case Slot::B:
+      case Slot::CountB: c.b = op.b; break;
       case Slot::C: c.c = op.c; break;
       case Slot::D: c.d = op.d; break;
       case Slot::Nid: c.nid = op.nid; break;
@@ -250,6 +254,10 @@ OpResult apply_op(Memblock& mb, const Op& op) {
       return ret(mb.search_pfn_nid(op.a, &s, &e));
     }
     case OpKind::FindInRange: return addr(mb.find_in_range(op.c, op.d, op.a, op.b));
+    case OpKind::InitRegions:
+      // Sizes beyond size_t (32-bit hosts) are out of range like any too-large one.
+      if (op.a > MAX_INIT_MEMBLOCK_REGIONS || op.b > MAX_INIT_MEMBLOCK_REGIONS) return ret(-KERN_EINVAL);
+      return ret(mb.init_regions(static_cast<std::size_t>(op.a), static_cast<std::size_t>(op.b)));
   }
   MB_CHECK(false, "apply_op: OpKind out of range");
   return {};
@@ -289,7 +297,9 @@ std::string to_string(const Op& op) {
       case Slot::B: s += hex(op.b); break;
       case Slot::C: s += hex(op.c); break;
       case Slot::D: s += hex(op.d); break;
-      case Slot::BoolA: s += std::to_string(op.a); break;
+      case Slot::BoolA:
+      case Slot::CountA: s += std::to_string(op.a); break;
+      case Slot::CountB: s += std::to_string(op.b); break;
       case Slot::Nid: s += nid_to_string(op.nid); break;
       case Slot::Flags: s += memblock_flags_to_string(op.flags); break;
       case Slot::Type: s += type_name(op.type); break;
@@ -337,7 +347,9 @@ Result<Op> parse_op(std::string_view line) {
       case Slot::B:
       case Slot::C:
       case Slot::D:
-      case Slot::BoolA: {
+      case Slot::BoolA:
+      case Slot::CountA:
+      case Slot::CountB: {
         std::uint64_t v;
         if (ki->slots[i] == Slot::BoolA && (tok == "true" || tok == "false")) {
           v = tok == "true";
@@ -347,7 +359,8 @@ Result<Op> parse_op(std::string_view line) {
           v = *r;
         }
         switch (ki->slots[i]) {
-          case Slot::B: op.b = v; break;
+          case Slot::B:
+          case Slot::CountB: op.b = v; break;
           case Slot::C: op.c = v; break;
           case Slot::D: op.d = v; break;
           default: op.a = v; break;

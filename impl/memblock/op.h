@@ -51,9 +51,15 @@ enum class OpKind : std::uint8_t {
   IsRegionMemory,       // memblock_is_region_memory(a, b)
   SearchPfnNid,         // memblock_search_pfn_nid(a, ...)
   FindInRange,          // memblock_find_in_range(c, d, a, b)  (no reservation)
+  // build configuration (last, so the kinds above keep their numbers)
+  InitRegions,          // INIT_MEMBLOCK_MEMORY_REGIONS = a, INIT_MEMBLOCK_RESERVED_REGIONS = b
 };
 
-inline constexpr int kOpKindCount = static_cast<int>(OpKind::FindInRange) + 1;
+inline constexpr int kOpKindCount = static_cast<int>(OpKind::InitRegions) + 1;
+// The kernel calls and command-line switches: every kind but the build
+// configuration, which a trace sets once, up front (trace decoders and
+// generators draw from these).
+inline constexpr int kCallKindCount = static_cast<int>(OpKind::FindInRange) + 1;
 
 struct Op {
   OpKind kind = OpKind::Add;

@@ -39,6 +39,7 @@ const OpShape& op_shape(OpKind kind) {
       {{R::Size, 'a'}, {R::Align, 'b'}, {R::Bound, 'c'}, {R::Bound, 'd'}, {R::Nid, 'n'}}, 5};
   static const OpShape kAllocLow{{{R::Size, 'a'}, {R::Align, 'b'}}, 2};
   static const OpShape kPfn{{{R::Pfn, 'a'}}, 1};
+  static const OpShape kInitSizes{{{R::Count, 'a'}, {R::Count, 'b'}}, 2};
   switch (kind) {
     case OpKind::AllowResize: return kNoFields;
     case OpKind::SetBottomUp:
@@ -70,6 +71,7 @@ const OpShape& op_shape(OpKind kind) {
     case OpKind::AllocExactNidRaw: return kAllocFull;
     case OpKind::AllocLow: return kAllocLow;
     case OpKind::SearchPfnNid: return kPfn;
+    case OpKind::InitRegions: return kInitSizes;
   }
   MB_CHECK(false, "op_shape: OpKind out of range");
   return kNoFields;
@@ -160,6 +162,7 @@ std::uint64_t TypicalValues::pick(FieldRole role, unsigned cls, std::uint64_t x,
     case R::Type: return cls % 2;
     case R::Bool: return cls % 4 != 0;
     case R::Pfn: return addr(cls, x) >> PAGE_SHIFT;
+    case R::Count: return std::uint64_t{1} << ((cls + x) % 8);
   }
   MB_CHECK(false, "pick: bad role");
   return 0;

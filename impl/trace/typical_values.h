@@ -11,7 +11,8 @@
 namespace mbv {
 
 // What a field of an Op means, per kind (see op_field_roles).
-enum class FieldRole : std::uint8_t { Addr, Size, Align, Bound, Nid, Flags, Type, Bool, Pfn };
+// Count: a static region-array size (init_memblock_regions), 1..128.
+enum class FieldRole : std::uint8_t { Addr, Size, Align, Bound, Nid, Flags, Type, Bool, Pfn, Count };
 
 struct FieldSlot {
   FieldRole role;

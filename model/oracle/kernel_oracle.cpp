@@ -107,6 +107,7 @@ std::uint32_t abi_kind(OpKind k) {
     case OpKind::IsRegionMemory: return MBV_ORACLE_IS_REGION_MEMORY;
     case OpKind::SearchPfnNid: return MBV_ORACLE_SEARCH_PFN_NID;
     case OpKind::FindInRange: return MBV_ORACLE_FIND_IN_RANGE;
+    case OpKind::InitRegions: return MBV_ORACLE_INIT_REGIONS;
   }
   MB_CHECK(false, "abi_kind: OpKind out of range");
   return 0;
@@ -272,6 +273,7 @@ void KernelOracle::snapshot(Memblock& out) const {
       ty.regions[i] = MemblockRegion{r.base, r.size, r.flags, r.nid};
     }
     ty.max = s.max;
+    ty.init_max = s.init_max;
     ty.total_size = s.total_size;
     ty.array_phys = s.array_phys;
     ty.name = type_name(t);

@@ -48,6 +48,7 @@ void LawMemo::encode(const Memblock& mb) {
   for (const MemblockType* t : {&mb.memory, &mb.reserved}) {
     key_.push_back(t->cnt());  // separates the two arrays
     key_.push_back(t->max);
+    key_.push_back(t->init_max);
     key_.push_back(t->total_size);
     key_.push_back(t->array_phys);
     const std::size_t at = key_.size();

@@ -452,6 +452,14 @@ SpecOutcome spec_apply(SpecState& s, const Op& op, const CanReserve& can_reserve
     }
     case OpKind::FindInRange:
       return ok(static_cast<std::int64_t>(find_in_range(s, op.c, op.d, op.a, op.b)));
+    case OpKind::InitRegions: {
+      // Array sizes are not part of the meaning. With no doubling in scope the
+      // static arrays are always in use, so the sizes are taken exactly while
+      // both types are empty.
+      auto fits = [](std::uint64_t n) { return n >= 1 && n <= MAX_INIT_MEMBLOCK_REGIONS; };
+      const bool taken = fits(op.a) && fits(op.b) && s.meaning.memory.empty() && s.meaning.reserved.empty();
+      return ok(taken ? 0 : -KERN_EINVAL);
+    }
   }
   return ok();
 }

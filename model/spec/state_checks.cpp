@@ -93,12 +93,15 @@ Check check_capacity(const MemblockType& t) {
                                         " outside [1, max " + std::to_string(t.max) + "]");
   // max only ever doubles from the static array; array_phys is 0 exactly while
   // the static array is in use (map 1.3).
-  std::size_t m = INIT_MEMBLOCK_REGIONS;
+  if (t.init_max < 1 || t.init_max > MAX_INIT_MEMBLOCK_REGIONS)
+    return violation("I7 capacity", t.name + " static array size " + std::to_string(t.init_max) +
+                                        " outside [1, " + std::to_string(MAX_INIT_MEMBLOCK_REGIONS) + "]");
+  std::size_t m = t.init_max;
   while (m < t.max) m <<= 1;
   if (m != t.max)
-    return violation("I7 capacity", t.name + ".max " + std::to_string(t.max) +
-                                        " is not INIT_MEMBLOCK_REGIONS times a power of two");
-  if ((t.max == INIT_MEMBLOCK_REGIONS) != (t.array_phys == 0))
+    return violation("I7 capacity", t.name + ".max " + std::to_string(t.max) + " is not the static size " +
+                                        std::to_string(t.init_max) + " times a power of two");
+  if ((t.max == t.init_max) != (t.array_phys == 0))
     return violation("I7 capacity", t.name + ".max " + std::to_string(t.max) + " with array_phys " +
                                         fmt_hex(t.array_phys) + ": a doubled array must have an address");
   return std::nullopt;

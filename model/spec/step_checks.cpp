@@ -84,6 +84,28 @@ bool room_needed(const Memblock& mb, const SpecState& s, const Need& n) {
 
 std::string where_msg(const Op& op) { return to_string(op) + ": "; }
 
+// init_memblock_regions: the static array sizes, taken only by a memblock that
+// holds nothing and never doubled; sizes in [1, MAX_INIT_MEMBLOCK_REGIONS].
+Check check_init_regions(const Memblock& before, const Op& op, OpResult result, const Memblock& after) {
+  auto fits = [](std::uint64_t n) { return n >= 1 && n <= MAX_INIT_MEMBLOCK_REGIONS; };
+  auto pristine = [](const MemblockType& t) { return t.empty() && t.array_phys == 0; };
+  const bool taken = fits(op.a) && fits(op.b) && pristine(before.memory) && pristine(before.reserved);
+  Memblock want = before;
+  if (taken) {
+    want.memory.max = want.memory.init_max = static_cast<std::size_t>(op.a);
+    want.reserved.max = want.reserved.init_max = static_cast<std::size_t>(op.b);
+  }
+  const std::int64_t want_ret = taken ? 0 : -KERN_EINVAL;
+  if (result.value != want_ret)
+    return violation("init_memblock_regions", where_msg(op) + "returned " + std::to_string(result.value) +
+                                                  ", the spec says " + std::to_string(want_ret));
+  if (!(want == after))
+    return violation("init_memblock_regions",
+                     where_msg(op) + (taken ? "must set both static sizes and change nothing else"
+                                            : "failed and changed the state"));
+  return std::nullopt;
+}
+
 // Compares an expected SpecState with the after state, naming what differs.
 Check compare_states(const SpecState& want, const SpecState& got, const Op& op) {
   if (auto d = first_difference(want.meaning.memory, got.meaning.memory))
@@ -435,6 +457,8 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
     if (auto v = check_iterators(after, sa)) return violation(v->property, where_msg(op) + v->message);
     if (options.iterator_memo) options.iterator_memo->record(after);
   }
+
+  if (op.kind == OpKind::InitRegions) return check_init_regions(before, op, result, after);
 
   if (is_query(op.kind)) {
     if (!(before == after)) return violation("queries change nothing", where_msg(op) + "the state changed");

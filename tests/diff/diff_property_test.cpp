@@ -25,7 +25,7 @@ struct OpChoice {
 
 rc::Gen<OpChoice> gen_op_choice() {
   return rc::gen::build<OpChoice>(
-      rc::gen::set(&OpChoice::kind, rc::gen::inRange(0, kOpKindCount)),
+      rc::gen::set(&OpChoice::kind, rc::gen::inRange(0, kCallKindCount)),
       rc::gen::set(&OpChoice::cls,
                    rc::gen::apply([](unsigned a, unsigned b, unsigned c, unsigned d, unsigned e) {
                      return std::array<unsigned, 5>{a, b, c, d, e};

@@ -65,7 +65,7 @@ class DenseGen {
     if (g_() % 2) tr.push_back(Op{OpKind::AllowResize});
     for (int i = 0; i < 40; i++) {
       Op op;
-      op.kind = static_cast<OpKind>(g_() % kOpKindCount);
+      op.kind = static_cast<OpKind>(g_() % kCallKindCount);
       op.a = addr();
       op.b = size();
       op.c = addr();

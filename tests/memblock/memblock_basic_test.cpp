@@ -650,5 +650,56 @@ TEST(MemblockFree, DoublesWhenFull) {
   EXPECT_TRUE(mb.is_reserved(SZ_1G - 1));
 }
 
+// init_memblock_regions: a fresh memblock takes new static sizes; the
+// memory array of 2 then doubles at the third region, to 4 entries whose
+// page-rounded array is found top-down and reserved.
+//   |  r0   r1   r2  ...                 | new array |
+//   +------------------------------------+-----------+
+//                                        0xfffff000  4G
+TEST(MemblockInitRegions, SmallArrayDoubles) {
+  Memblock mb;
+  EXPECT_EQ(mb.init_regions(2, 3), 0);
+  EXPECT_EQ(mb.memory.max, 2u);
+  EXPECT_EQ(mb.memory.init_max, 2u);
+  EXPECT_EQ(mb.reserved.max, 3u);
+  EXPECT_EQ(mb.reserved.init_max, 3u);
+  mb.allow_resize();
+  EXPECT_EQ(mb.add(SZ_4G - SZ_16M, SZ_16M), 0);
+  EXPECT_EQ(mb.add(SZ_1M, 0x1000), 0);
+  EXPECT_EQ(mb.memory.array_phys, 0u);
+  EXPECT_EQ(mb.add(SZ_2M, 0x1000), 0);
+  EXPECT_EQ(mb.memory.cnt(), 3u);
+  EXPECT_EQ(mb.memory.max, 4u);
+  EXPECT_EQ(mb.memory.init_max, 2u);
+  EXPECT_EQ(mb.memory.array_phys, SZ_4G - 0x1000);
+  EXPECT_REGIONS(mb.reserved, {rgn(SZ_4G - 0x1000, 0x1000)});
+}
+
+// Without memblock_allow_resize the third disjoint region finds the static
+// array of 2 full: -ENOMEM, nothing changes.
+TEST(MemblockInitRegions, FullWithoutResize) {
+  Memblock mb;
+  ASSERT_EQ(mb.init_regions(2, 2), 0);
+  EXPECT_EQ(mb.add(SZ_1M, 0x1000), 0);
+  EXPECT_EQ(mb.add(SZ_2M, 0x1000), 0);
+  const Memblock before = mb;
+  EXPECT_EQ(mb.add(SZ_4M, 0x1000), -KERN_ENOMEM);
+  EXPECT_EQ(mb, before);
+}
+
+// Sizes outside [1, 128], or a memblock that already holds a region or has
+// doubled, are refused with -EINVAL and nothing changes.
+TEST(MemblockInitRegions, Rejected) {
+  Memblock mb;
+  EXPECT_EQ(mb.init_regions(0, 4), -KERN_EINVAL);
+  EXPECT_EQ(mb.init_regions(4, INIT_MEMBLOCK_REGIONS + 1), -KERN_EINVAL);
+  EXPECT_EQ(mb, Memblock{});
+  EXPECT_EQ(mb.reserve(SZ_1M, 0x1000), 0);
+  const Memblock with_region = mb;
+  EXPECT_EQ(mb.init_regions(4, 4), -KERN_EINVAL);
+  EXPECT_EQ(mb, with_region);
+  EXPECT_EQ(mb.init_regions(INIT_MEMBLOCK_REGIONS, INIT_MEMBLOCK_REGIONS), -KERN_EINVAL);
+}
+
 }  // namespace
 }  // namespace mbv

@@ -98,6 +98,41 @@ TEST(SpecShape, capacity) {
   EXPECT_EQ(prop(check_capacity(t)), "I7 capacity");  // cnt > max
 }
 
+// With a static array of 3 (init_memblock_regions), max runs 3, 6, 12, ...
+TEST(SpecShape, capacity_with_small_static_array) {
+  MemblockType t = type_of({{0, K4}});
+  t.max = t.init_max = 3;
+  EXPECT_EQ(prop(check_capacity(t)), "");
+  t.max = 6;
+  t.array_phys = M;
+  EXPECT_EQ(prop(check_capacity(t)), "");
+  t.max = 8;
+  EXPECT_EQ(prop(check_capacity(t)), "I7 capacity");  // not 3 << k
+  t.max = t.init_max = 0;
+  t.array_phys = 0;
+  EXPECT_EQ(prop(check_capacity(t)), "I7 capacity");  // no static array
+}
+
+// init_memblock_regions is judged on the whole state: both sizes taken on a
+// pristine memblock, -EINVAL and no change otherwise.
+TEST(SpecStep, init_regions) {
+  const Step ok = run(Memblock{}, Op{OpKind::InitRegions, 4, 2});
+  EXPECT_EQ(prop(check(ok)), "");
+  Step wrong = ok;
+  wrong.after.reserved.init_max = 4;
+  wrong.after.reserved.max = 4;
+  EXPECT_EQ(prop(check(wrong)), "init_memblock_regions");  // took the memory size for both
+  Step taken_late = run(two_nodes(), Op{OpKind::InitRegions, 4, 4});
+  EXPECT_EQ(taken_late.result.value, -KERN_EINVAL);
+  EXPECT_EQ(prop(check(taken_late)), "");
+  taken_late.result.value = 0;
+  EXPECT_EQ(prop(check(taken_late)), "init_memblock_regions");  // accepted with regions present
+  Step too_big = run(Memblock{}, Op{OpKind::InitRegions, 4, INIT_MEMBLOCK_REGIONS + 1});
+  EXPECT_EQ(prop(check(too_big)), "");
+  too_big.after.memory.max = too_big.after.memory.init_max = 4;
+  EXPECT_EQ(prop(check(too_big)), "init_memblock_regions");  // failed but changed the state
+}
+
 TEST(SpecShape, top_address) {
   EXPECT_EQ(prop(check_top_address(type_of({{PHYS_ADDR_MAX - K4, K4}}))), "");
   EXPECT_EQ(prop(check_top_address(type_of({{PHYS_ADDR_MAX - K4, K4 + 1}}))), "I8 top address");

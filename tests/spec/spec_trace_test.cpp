@@ -81,5 +81,23 @@ RC_GTEST_PROP(SpecTrace, traces_near_full_arrays, (const std::vector<Op>& trace,
   if (v) RC_FAIL(*v);
 }
 
+// Tiny static arrays (init_memblock_regions with 1..8 entries per type), so
+// that most traces double an array, often inside another doubling, and reach
+// -ENOMEM and the kernel's capacity BUGs within a few ops.
+RC_GTEST_PROP(SpecTrace, traces_on_small_static_arrays, (const std::vector<Op>& trace, bool resize)) {
+  const std::uint64_t nm = *rc::gen::inRange<std::uint64_t>(1, 9);
+  const std::uint64_t nr = *rc::gen::inRange<std::uint64_t>(1, 9);
+  std::vector<Op> t{Op{OpKind::InitRegions, nm, nr}};
+  if (resize) t.push_back(Op{OpKind::AllowResize});
+  t.push_back(Op{OpKind::AddNode, SZ_1M, 4 * SZ_1G, 0, 0, 0, MEMBLOCK_NONE});
+  t.insert(t.end(), trace.begin(), trace.end());
+  Memblock mb;
+  const auto v = run_checked(mb, t);
+  RC_CLASSIFY(resize, "resizable");
+  RC_CLASSIFY(mb.memory.max > nm || mb.reserved.max > nr, "doubled");
+  RC_CLASSIFY(mb.kernel_bug != KernelBug::None, "kernel BUG");
+  if (v) RC_FAIL(*v);
+}
+
 }  // namespace
 }  // namespace mbv::spec

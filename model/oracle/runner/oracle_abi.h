@@ -13,7 +13,7 @@
 
 #include <stdint.h>
 
-#define MBV_ORACLE_ABI_VERSION 2
+#define MBV_ORACLE_ABI_VERSION 3
 
 enum mbv_oracle_op_kind {
   MBV_ORACLE_ALLOW_RESIZE = 1,
@@ -21,6 +21,7 @@ enum mbv_oracle_op_kind {
   MBV_ORACLE_SET_CURRENT_LIMIT = 3,
   MBV_ORACLE_SET_MOVABLE_NODE = 4,
   MBV_ORACLE_SET_MIRRORED_KERNELCORE = 5,
+  MBV_ORACLE_INIT_REGIONS = 6, /* static array sizes: a memory, b reserved */
   MBV_ORACLE_ADD = 10,
   MBV_ORACLE_ADD_NODE = 11,
   MBV_ORACLE_REMOVE = 12,
@@ -82,6 +83,7 @@ struct mbv_oracle_region {
 struct mbv_oracle_type_state {
   uint64_t cnt, max, total_size;
   uint64_t array_phys; /* 0 while the static initial array is in use */
+  uint64_t init_max;   /* the static array size the type started with */
 };
 
 /* One range of an iterator walk (for PFN walks: start_pfn, end_pfn). */

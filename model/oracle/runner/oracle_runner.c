@@ -175,6 +175,35 @@ MBV_API int mbv_oracle_acquire(void)
 
 MBV_API void mbv_oracle_release(void) { mbv_acquired = 0; }
 
+/*
+ * The static array sizes in use: INIT_MEMBLOCK_*_REGIONS unless a trace chose
+ * smaller ones (MBV_ORACLE_INIT_REGIONS). The arrays themselves keep their
+ * compiled size; memblock.c reads the size only through type->max and tells
+ * the static arrays apart by address, so a smaller max behaves as a build
+ * with that INIT_MEMBLOCK_*_REGIONS.
+ */
+static uint64_t mbv_init_max[2] = {INIT_MEMBLOCK_MEMORY_REGIONS, INIT_MEMBLOCK_RESERVED_REGIONS};
+
+static int mbv_type_pristine(const struct memblock_type *t, const struct memblock_region *init)
+{
+  return t->regions == init && t->cnt == 1 && t->regions[0].size == 0;
+}
+
+/* The sizes are taken only before any region exists; -EINVAL otherwise. */
+static int64_t mbv_init_regions(uint64_t memory_max, uint64_t reserved_max)
+{
+  if (memory_max < 1 || memory_max > INIT_MEMBLOCK_MEMORY_REGIONS || reserved_max < 1 ||
+      reserved_max > INIT_MEMBLOCK_RESERVED_REGIONS ||
+      !mbv_type_pristine(&memblock.memory, memblock_memory_init_regions) ||
+      !mbv_type_pristine(&memblock.reserved, memblock_reserved_init_regions))
+    return -EINVAL;
+  memblock.memory.max = memory_max;
+  memblock.reserved.max = reserved_max;
+  mbv_init_max[MBV_ORACLE_MEMORY] = memory_max;
+  mbv_init_max[MBV_ORACLE_RESERVED] = reserved_max;
+  return 0;
+}
+
 /* Put every global memblock.c reads back to its boot-time value. */
 MBV_API void mbv_oracle_reset(void)
 {
@@ -186,6 +215,8 @@ MBV_API void mbv_oracle_reset(void)
 
   (memset)(memblock_memory_init_regions, 0, sizeof(memblock_memory_init_regions));
   (memset)(memblock_reserved_init_regions, 0, sizeof(memblock_reserved_init_regions));
+  mbv_init_max[MBV_ORACLE_MEMORY] = INIT_MEMBLOCK_MEMORY_REGIONS;
+  mbv_init_max[MBV_ORACLE_RESERVED] = INIT_MEMBLOCK_RESERVED_REGIONS;
   memblock.memory.regions = memblock_memory_init_regions;
   memblock.memory.cnt = 1;
   memblock.memory.max = INIT_MEMBLOCK_MEMORY_REGIONS;
@@ -225,6 +256,7 @@ static int mbv_run(const struct mbv_oracle_op *op, struct mbv_oracle_result *r)
   case MBV_ORACLE_SET_CURRENT_LIMIT: memblock_set_current_limit(op->a); return 0;
   case MBV_ORACLE_SET_MOVABLE_NODE: movable_node_enabled = op->a != 0; return 0;
   case MBV_ORACLE_SET_MIRRORED_KERNELCORE: mirrored_kernelcore = op->a != 0; return 0;
+  case MBV_ORACLE_INIT_REGIONS: r->value = mbv_init_regions(op->a, op->b); return 0;
   case MBV_ORACLE_ADD: r->value = memblock_add(op->a, op->b); return 0;
   case MBV_ORACLE_ADD_NODE:
     r->value = memblock_add_node(op->a, op->b, op->nid, (enum memblock_flags)op->flags);
@@ -366,6 +398,7 @@ MBV_API uint64_t mbv_oracle_read_type(uint32_t which, struct mbv_oracle_type_sta
   s->cnt = t->cnt;
   s->max = t->max;
   s->total_size = t->total_size;
+  s->init_max = mbv_init_max[which == MBV_ORACLE_RESERVED ? MBV_ORACLE_RESERVED : MBV_ORACLE_MEMORY];
   s->array_phys = (t->regions == memblock_memory_init_regions ||
                    t->regions == memblock_reserved_init_regions)
                       ? 0 : mbv_oracle_va_phys(t->regions);
