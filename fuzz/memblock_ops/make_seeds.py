@@ -4,7 +4,8 @@ memblock_ops_diff regression seeds (corpus/memblock_ops_diff/*.bin).
 
 Each seed is a readable kernel-call script encoded in the byte format of
 impl/trace/trace_decode.h: a header byte (bit 0 movable_node, bit 1
-memblock_allow_resize, bit 2 bottom-up), then per op a kind byte and its
+memblock_allow_resize, bit 2 bottom-up, bits 3-5 and 6-7 the static array
+sizes, see init_sizes()), then per op a kind byte and its
 fields; every field here is written raw (0xe0 + 8 little-endian bytes),
 except type and bool fields, which are a class byte plus two bytes.
 Run from the repository root: python3 fuzz/memblock_ops/make_seeds.py
@@ -46,6 +47,14 @@ def encode(header, calls):
 
 
 G, M, K4 = 1 << 30, 1 << 20, 1 << 12
+
+MEMORY_SIZES = [128, 1, 2, 4, 8, 16, 32, 64]
+RESERVED_SIZES = [None, 1, 8, 128]  # None: as memory
+
+
+def init_sizes(memory, reserved=None):
+    """Header bits for INIT_MEMBLOCK_MEMORY_REGIONS / _RESERVED_REGIONS."""
+    return MEMORY_SIZES.index(memory) << 3 | RESERVED_SIZES.index(reserved) << 6
 SEEDS = {
     # e820-like RAM, early reservations, page-table style allocations, then SRAT.
     "boot-two-nodes": (2, [
@@ -85,13 +94,31 @@ SEEDS = {
         ("memblock_alloc_try_nid", K4, K4, 0, MAX, 0)]),
 }
 
-# Fill bursts (kind byte 0xff: count - 64, base / 16M, step shift, 0 memory / 1 reserved).
+# Fill bursts (kind byte 0xff: count byte, base / 16M, step shift, 0 memory /
+# 1 reserved); a burst is count byte + half the array's static size ops (at
+# least 1), at most 32 past the static size.
 BURSTS = {
     # 130 memory pieces (doubles memory), 127 reservations (reserved full),
     # 130 more memory pieces: the second memory doubling frees the old array,
     # which doubles reserved onto the new memory array (docs/spec.md, gap 3).
     "double-array-overlap-gap": (encode(2, [("memblock_add", 4 * G, G)]),
                                  [(66, 0, 0, 0), (63, 64, 0, 1), (66, 1, 0, 0)]),
+    # Static arrays of 4: 10 memory pieces double memory twice (4 -> 16), 12
+    # reservations double reserved twice; short enough for a fast fuzzer.
+    "small-arrays-double": (encode(2 | init_sizes(4), [("memblock_add", 4 * G, G)]),
+                            [(8, 0, 0, 0), (10, 64, 0, 1)]),
+    # memory 8, reserved 1: every memory doubling reserves its new array, and
+    # reserved doubles inside it.
+    "small-reserved-nested": (encode(2 | init_sizes(8, 1), [("memblock_add", 4 * G, G),
+                                                            ("memblock_reserve", 4 * G, K4)]),
+                              [(12, 0, 0, 0), (3, 64, 0, 1)]),
+    # Static arrays of 2 and no memblock_allow_resize: the third piece is
+    # -ENOMEM, an allocation finds reserved full.
+    "small-arrays-no-resize": (encode(init_sizes(2), [("memblock_add", M, G), ("memblock_add", 2 * G, M),
+                                                      ("memblock_add", 4 * G, M), ("memblock_reserve", M, K4),
+                                                      ("memblock_reserve", 3 * M, K4),
+                                                      ("memblock_phys_alloc_range", K4, K4, 0, MAX)]),
+                               []),
 }
 
 # Regression seeds of memblock_ops_diff (same byte format), in corpus/memblock_ops_diff.

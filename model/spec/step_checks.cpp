@@ -540,10 +540,14 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
     // memblock_find_in_range has no room for the new array), so `after` is
     // the state the failing doubling saw. Hence -ENOMEM after doubling means
     // exactly: an add whose count still did not fit in `after`, and no room
-    // in `after` for an array twice its max.
+    // in `after` for an array twice its max. memblock_isolate_range doubles
+    // the same way while cnt + 2 > max: one doubling always suffices for a
+    // static array of 2 or more, but from a static array of 1 the first
+    // doubling gives max 2, and when that doubling's own reservation leaves
+    // cnt at 1 (it merged) or 2, isolating still needs a second one.
     const MemblockType& ta = after.type(need.type);
-    const std::size_t nr_new = new_pieces(s0, need.type, need.range);
-    if (!(need.room == Room::AddRange && ta.cnt() + nr_new > ta.max))
+    const std::size_t nr_new = need.room == Room::Isolate ? 2 : new_pieces(s0, need.type, need.range);
+    if (!((need.room == Room::AddRange || need.room == Room::Isolate) && ta.cnt() + nr_new > ta.max))
       return violation("capacity: -ENOMEM only when full",
                        where_msg(op) + "doubled and still returned -ENOMEM, but " + tname(need.type) +
                            " cnt " + std::to_string(ta.cnt()) + " + " + std::to_string(nr_new) +

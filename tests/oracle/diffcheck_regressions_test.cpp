@@ -55,5 +55,15 @@ TEST_F(DiffCheckRegressions, second_doubling_after_array_reserve) {
   EXPECT_FALSE(report.has_value()) << *report;
 }
 
+// spec-0002 (memblock_ops crash-84bf8e9c): a partial free that isolates
+// reserved from a static array of one entry doubles it once, and its second
+// doubling finds no memory; the kernel returns -ENOMEM, the spec accepts it.
+TEST_F(DiffCheckRegressions, isolate_second_doubling_from_static_one) {
+  const OpTrace trace = load_regression("spec-0002-isolate-second-doubling-from-static-one.trace");
+  ASSERT_FALSE(trace.empty());
+  const auto report = check->check(trace);
+  EXPECT_FALSE(report.has_value()) << *report;
+}
+
 }  // namespace
 }  // namespace mbv::test

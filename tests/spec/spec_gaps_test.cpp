@@ -18,6 +18,8 @@ struct Replay {
   std::size_t steps = 0;  // ops run before the gap (inclusive)
   std::string gap;        // the gap note, empty if none
   std::optional<Violation> violation;
+  OpResult last_result;   // what the last op run returned
+  Memblock last_after;    // the state after it
 };
 
 Replay replay(const std::string& name, const std::string& dir = "/tests/spec/data/") {
@@ -34,6 +36,8 @@ Replay replay(const std::string& name, const std::string& dir = "/tests/spec/dat
     const Memblock before = mb;
     const OpResult r = apply_op(mb, op);
     ++out.steps;
+    out.last_result = r;
+    out.last_after = mb;
     out.violation = check_step(before, op, r, mb, &out.gap);
     if (out.violation || !out.gap.empty()) break;
   }
@@ -66,6 +70,18 @@ TEST(SpecRegressions, second_doubling_after_array_reserve) {
   EXPECT_FALSE(r.violation.has_value()) << r.violation->to_string();
   EXPECT_EQ(r.gap, "");
   EXPECT_EQ(r.steps, 131u);
+}
+
+// The last op must be the one the spec misjudged: a partial free of the only
+// reservation that doubles reserved from 1 to 2 and still fails.
+TEST(SpecRegressions, isolate_second_doubling_from_static_one) {
+  const Replay r = replay("spec-0002-isolate-second-doubling-from-static-one.trace", "/corpus/regressions/");
+  EXPECT_FALSE(r.violation.has_value()) << r.violation->to_string();
+  EXPECT_EQ(r.gap, "");
+  EXPECT_EQ(r.steps, 5u);
+  EXPECT_EQ(r.last_result.value, -KERN_ENOMEM);
+  EXPECT_EQ(r.last_after.reserved.max, 2u);
+  EXPECT_EQ(r.last_after.reserved.cnt(), 1u);
 }
 
 TEST(SpecKernelGaps, cap_with_wrapping_end) {
