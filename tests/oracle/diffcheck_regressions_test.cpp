@@ -65,5 +65,14 @@ TEST_F(DiffCheckRegressions, isolate_second_doubling_from_static_one) {
   EXPECT_FALSE(report.has_value()) << *report;
 }
 
+// spec-0003: memblock_mark_mirror fails after doubling memory from a static
+// array of one entry; the kernel keeps system_has_some_mirror set.
+TEST_F(DiffCheckRegressions, mark_mirror_enomem_after_doubling) {
+  const OpTrace trace = load_regression("spec-0003-mark-mirror-enomem-after-doubling.trace");
+  ASSERT_FALSE(trace.empty());
+  const auto report = check->check(trace);
+  EXPECT_FALSE(report.has_value()) << *report;
+}
+
 }  // namespace
 }  // namespace mbv::test

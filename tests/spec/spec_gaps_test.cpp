@@ -84,6 +84,26 @@ TEST(SpecRegressions, isolate_second_doubling_from_static_one) {
   EXPECT_EQ(r.last_after.reserved.cnt(), 1u);
 }
 
+// memblock_mark_mirror fails with -ENOMEM after doubling memory, and the
+// system_has_some_mirror it set before trying stays set.
+TEST(SpecRegressions, mark_mirror_enomem_after_doubling) {
+  const Replay r = replay("spec-0003-mark-mirror-enomem-after-doubling.trace", "/corpus/regressions/");
+  EXPECT_FALSE(r.violation.has_value()) << r.violation->to_string();
+  EXPECT_EQ(r.gap, "");
+  EXPECT_EQ(r.steps, 5u);
+  EXPECT_EQ(r.last_result.value, -KERN_ENOMEM);
+  EXPECT_GT(r.last_after.memory.max, 1u);
+  EXPECT_TRUE(r.last_after.system_has_some_mirror);
+}
+
+// Spec limit 1: not judged, and said so (never a violation, never silent).
+TEST(SpecLimits, alloc_from_full_static_reserved_of_one) {
+  const Replay r = replay("limit1-alloc-static-reserved-one.trace");
+  EXPECT_FALSE(r.violation.has_value()) << r.violation->to_string();
+  EXPECT_NE(r.gap.find("outside the spec"), std::string::npos) << r.gap;
+  EXPECT_EQ(r.steps, 5u);
+}
+
 TEST(SpecKernelGaps, cap_with_wrapping_end) {
   Memblock mb;
   mb.add(SZ_1M, SZ_1G);
