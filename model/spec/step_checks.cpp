@@ -513,7 +513,17 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
   if (is_alloc(op.kind)) return check_alloc(before, sb, op, result, after, sa, adj, doubled);
   if (need.room == Room::Special) return check_limit_op(before, op, sa, adj, doubled, gap_note);
 
-  const SpecState& s0 = sb;
+  // memblock_mark_mirror sets system_has_some_mirror before it isolates, so
+  // its own doublings already search mirrored memory first
+  // (memblock_find_in_range: choose_memblock_flags).
+  SpecState sb_mirror;
+  const bool sets_mirror =
+      op.kind == OpKind::MarkMirror && before.mirrored_kernelcore && !sb.config.system_has_some_mirror;
+  if (sets_mirror) {
+    sb_mirror = sb;
+    sb_mirror.config.system_has_some_mirror = true;
+  }
+  const SpecState& s0 = sets_mirror ? sb_mirror : sb;
   const bool needed = room_needed(before, s0, need);
   if (!needed && !doubled.empty())
     return violation("doubling", where_msg(op) + "an array doubled although the operation had room");
@@ -585,7 +595,7 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
     if (doubled.empty())
       return violation("capacity", where_msg(op) + "needed room in " + tname(need.type) + " but returned " +
                                        std::to_string(result.value) + " without doubling");
-    if (auto v = check_double_place(before, sb, after, need.type, need.range, op)) return v;
+    if (auto v = check_double_place(before, s0, after, need.type, need.range, op)) return v;
   }
 
   const SpecOutcome want = spec_apply(adj, op);

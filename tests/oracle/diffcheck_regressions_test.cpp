@@ -74,5 +74,14 @@ TEST_F(DiffCheckRegressions, mark_mirror_enomem_after_doubling) {
   EXPECT_FALSE(report.has_value()) << *report;
 }
 
+// spec-0004: the doubling inside memblock_mark_mirror searches mirrored
+// memory first; model and kernel place the array alike, the spec agrees.
+TEST_F(DiffCheckRegressions, mark_mirror_doubling_searches_mirror) {
+  const OpTrace trace = load_regression("spec-0004-mark-mirror-doubling-searches-mirror.trace");
+  ASSERT_FALSE(trace.empty());
+  const auto report = check->check(trace);
+  EXPECT_FALSE(report.has_value()) << *report;
+}
+
 }  // namespace
 }  // namespace mbv::test

@@ -96,6 +96,18 @@ TEST(SpecRegressions, mark_mirror_enomem_after_doubling) {
   EXPECT_TRUE(r.last_after.system_has_some_mirror);
 }
 
+// memblock_mark_mirror doubles memory while isolating, after it has set
+// system_has_some_mirror: the new array goes to mirrored memory.
+TEST(SpecRegressions, mark_mirror_doubling_searches_mirror) {
+  const Replay r = replay("spec-0004-mark-mirror-doubling-searches-mirror.trace", "/corpus/regressions/");
+  EXPECT_FALSE(r.violation.has_value()) << r.violation->to_string();
+  EXPECT_EQ(r.gap, "");
+  EXPECT_EQ(r.steps, 6u);
+  EXPECT_EQ(r.last_result.value, 0);
+  EXPECT_EQ(r.last_after.memory.max, 4u);
+  EXPECT_EQ(r.last_after.memory.array_phys, 0x1ff000u);
+}
+
 // Spec limit 1: not judged, and said so (never a violation, never silent).
 TEST(SpecLimits, alloc_from_full_static_reserved_of_one) {
   const Replay r = replay("limit1-alloc-static-reserved-one.trace");
