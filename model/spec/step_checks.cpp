@@ -84,6 +84,9 @@ bool room_needed(const Memblock& mb, const SpecState& s, const Need& n) {
 
 std::string where_msg(const Op& op) { return to_string(op) + ": "; }
 
+// The smallest array a limit operation is judged from (spec limit 2).
+constexpr std::size_t kLimitOpMinMax = 16;
+
 // init_memblock_regions: the static array sizes, taken only by a memblock that
 // holds nothing and never doubled; sizes in [1, MAX_INIT_MEMBLOCK_REGIONS].
 Check check_init_regions(const Memblock& before, const Op& op, OpResult result, const Memblock& after) {
@@ -134,6 +137,18 @@ Check compare_states(const SpecState& want, const SpecState& got, const Op& op) 
   return std::nullopt;
 }
 
+// Whether the regions of t cover all of r (regions sorted and disjoint).
+bool covered_by(const MemblockType& t, PhysRange r) {
+  phys_addr_t at = r.start;
+  for (const MemblockRegion& g : t.regions) {
+    if (at >= r.end) break;
+    if (g.end() <= at || g.size == 0) continue;
+    if (g.base > at) return false;
+    at = g.end();
+  }
+  return at >= r.end;
+}
+
 // Applies the effect of array doubling to the reserved meaning (map 1.3
 // item 3.5: the old array is freed, the new one reserved) and checks where
 // each new array went.
@@ -155,6 +170,23 @@ Check apply_doubling(const Memblock& before, const Memblock& after, const Op& op
                                        " array doubled before memblock_allow_resize (map 1.3 item 2)");
     doubled.push_back(t);
   }
+  // Kernel gap 3 can also hide in between: when memory doubles twice in one
+  // op, the reserved array may have been placed over the first new memory
+  // array, and the second doubling then frees those pages, leaving the final
+  // reserved array unreserved (or the other way round).
+  const bool both = std::find(doubled.begin(), doubled.end(), T::Memory) != doubled.end() &&
+                    std::find(doubled.begin(), doubled.end(), T::Reserved) != doubled.end();
+  if (both && (before.memory.array_phys || after.memory.max > 2 * before.memory.max))
+    for (T t : doubled) {
+      const MemblockType& ta = after.type(t);
+      const PhysRange a{ta.array_phys, ta.array_phys + array_bytes(ta.max)};
+      if (!covered_by(after.reserved, a)) {
+        *gap = "memblock_double_array: the new " + std::string(tname(t)) + " array " + fmt_range(a.start, a.end) +
+               " is not reserved: memory doubled twice while reserved doubled, and an intermediate array "
+               "shared its pages (docs/spec.md, kernel gaps)";
+        return std::nullopt;
+      }
+    }
   for (T t : doubled)
     if (const MemblockType& tb = before.type(t); tb.array_phys)
       spec_apply(adj, Op{OpKind::PhysFree, tb.array_phys, array_bytes(tb.max)});
@@ -511,7 +543,21 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
 
   const Need need = need_of(before, op);
   if (is_alloc(op.kind)) return check_alloc(before, sb, op, result, after, sa, adj, doubled);
-  if (need.room == Room::Special) return check_limit_op(before, op, sa, adj, doubled, gap_note);
+  if (need.room == Room::Special) {
+    // Spec limit 2: the limit operations run up to three isolations and
+    // removals, each of which may double an array or fail silently. From an
+    // array of 16 or more entries one doubling leaves room for all of them,
+    // which check_limit_op relies on; from a smaller one (init_memblock_regions)
+    // a later isolation can double again, or fail after an earlier one did
+    // its part, and the spec does not predict which.
+    if (before.memory.max < kLimitOpMinMax || before.reserved.max < kLimitOpMinMax) {
+      if (gap_note)
+        *gap_note = "outside the spec: " + to_string(op) + " with a region array of fewer than " +
+                    std::to_string(kLimitOpMinMax) + " entries (docs/spec.md, spec limits)";
+      return std::nullopt;
+    }
+    return check_limit_op(before, op, sa, adj, doubled, gap_note);
+  }
 
   // memblock_mark_mirror sets system_has_some_mirror before it isolates, so
   // its own doublings already search mirrored memory first

@@ -51,6 +51,16 @@ TEST(SpecKernelGaps, double_array_overlap) {
   EXPECT_NE(r.gap.find("overlaps the new memory array"), std::string::npos) << r.gap;
 }
 
+// Gap 3 in between: memory doubles twice in one add while reserved doubles;
+// the reserved array lands on the first new memory array, whose pages the
+// second doubling frees, so the final reserved array is not reserved.
+TEST(SpecKernelGaps, double_array_overlap_in_between) {
+  const Replay r = replay("gap3b-double-twice-unreserved-array.trace");
+  EXPECT_FALSE(r.violation.has_value()) << r.violation->to_string();
+  EXPECT_NE(r.gap.find("is not reserved"), std::string::npos) << r.gap;
+  EXPECT_EQ(r.last_after.memory.max, 64u);
+}
+
 TEST(SpecKernelGaps, reserve_from_zero_places_array_inside) {
   const Replay r = replay("gap4-reserve-from-zero.trace");
   EXPECT_FALSE(r.violation.has_value()) << r.violation->to_string();
@@ -111,6 +121,14 @@ TEST(SpecRegressions, mark_mirror_doubling_searches_mirror) {
 // Spec limit 1: not judged, and said so (never a violation, never silent).
 TEST(SpecLimits, alloc_from_full_static_reserved_of_one) {
   const Replay r = replay("limit1-alloc-static-reserved-one.trace");
+  EXPECT_FALSE(r.violation.has_value()) << r.violation->to_string();
+  EXPECT_NE(r.gap.find("outside the spec"), std::string::npos) << r.gap;
+  EXPECT_EQ(r.steps, 5u);
+}
+
+// Spec limit 2: a limit operation from small arrays is not judged.
+TEST(SpecLimits, limit_op_from_small_arrays) {
+  const Replay r = replay("limit2-cap-small-arrays.trace");
   EXPECT_FALSE(r.violation.has_value()) << r.violation->to_string();
   EXPECT_NE(r.gap.find("outside the spec"), std::string::npos) << r.gap;
   EXPECT_EQ(r.steps, 5u);
