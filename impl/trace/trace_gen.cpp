@@ -44,13 +44,14 @@ OpKind pick_kind(SplitMix64& g) {
   return OpKind::Add;
 }
 
-// 120..200 disjoint ranges in one type, so cnt passes INIT_MEMBLOCK_REGIONS
-// (128) and the array doubles when resizing is allowed, or fails with
-// -ENOMEM when it is not.
-void fill_burst(SplitMix64& g, OpTrace& out) {
+// 120..200 disjoint ranges in one type (for a static size m other than 128:
+// m + 1 up to 2m + 8), so cnt passes the static size and the array
+// doubles when resizing is allowed, or fails with -ENOMEM when it is not.
+void fill_burst(SplitMix64& g, OpTrace& out, const TraceGenOptions& opt) {
   if (!g.one_in(4)) out.push_back(Op{OpKind::AllowResize});
   const bool memory = g.one_in(2);
-  const std::uint64_t n = 120 + g.below(81);
+  const std::uint64_t m = memory ? opt.init_memory : opt.init_reserved;
+  const std::uint64_t n = m == INIT_MEMBLOCK_REGIONS ? 120 + g.below(81) : m + 1 + g.below(m + 8);
   const phys_addr_t step = SZ_4K << g.below(9);
   phys_addr_t base = (g.below(4096)) * SZ_1M;
   if (!memory) {
@@ -74,11 +75,13 @@ OpTrace random_trace(std::uint64_t seed, const TraceGenOptions& opt) {
   TypicalValues tv;
   OpTrace out;
   out.reserve(opt.ops + 8);
+  if (opt.init_memory != INIT_MEMBLOCK_REGIONS || opt.init_reserved != INIT_MEMBLOCK_REGIONS)
+    out.push_back(Op{OpKind::InitRegions, opt.init_memory, opt.init_reserved});
   if (opt.movable_node) out.push_back(Op{OpKind::SetMovableNode, 1});
   const bool burst = opt.allow_fill_burst && g.one_in(16);
   const std::size_t burst_at = burst ? g.below(opt.ops + 1) : opt.ops + 1;
   for (std::size_t i = 0; i < opt.ops; ++i) {
-    if (i == burst_at) fill_burst(g, out);
+    if (i == burst_at) fill_burst(g, out, opt);
     Op op;
     op.kind = pick_kind(g);
     const OpShape& sh = op_shape(op.kind);
@@ -89,7 +92,7 @@ OpTrace random_trace(std::uint64_t seed, const TraceGenOptions& opt) {
     tv.note(op);
     out.push_back(op);
   }
-  if (burst_at == opt.ops) fill_burst(g, out);
+  if (burst_at == opt.ops) fill_burst(g, out, opt);
   return out;
 }
 

@@ -4,8 +4,9 @@
 // Values are drawn the way kernel callers and the memblock simulator's tests
 // use them: page-aligned bases, SZ_* sizes, ranges near PHYS_ADDR_MAX, and
 // pairs that are adjacent to, overlap or sit inside earlier ranges. A small
-// share of traces starts with a burst of disjoint ranges so that the 128-entry
-// region arrays fill up and memblock_double_array runs.
+// share of traces carries a burst of disjoint ranges so that the region
+// arrays (128 entries, or the static sizes the options pick) fill up and
+// memblock_double_array runs.
 #pragma once
 
 #include <cstdint>
@@ -44,6 +45,10 @@ struct TraceGenOptions {
   std::size_t ops = 16;         // operations per trace (a fill burst adds more)
   bool movable_node = false;    // start the trace with movable_node(1)
   bool allow_fill_burst = true; // some traces fill the arrays to force doubling
+  // Static array sizes: anything but 128/128 starts the trace with
+  // init_memblock_regions(init_memory, init_reserved).
+  std::size_t init_memory = INIT_MEMBLOCK_REGIONS;
+  std::size_t init_reserved = INIT_MEMBLOCK_REGIONS;
 };
 
 // memblock_* calls forming one trace; the same seed gives the same trace.

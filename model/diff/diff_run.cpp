@@ -38,6 +38,11 @@ Result<DiffReport> run_diff(const DiffOptions& opt,
                             const std::function<void(const std::string&)>& progress) {
   if (opt.ops_per_trace == 0)
     return make_error(ErrorCode::BadInput, "--ops-per-trace must be at least 1");
+  for (std::size_t n : {opt.init_memory_regions, opt.init_reserved_regions})
+    if (n < 1 || n > MAX_INIT_MEMBLOCK_REGIONS)
+      return make_error(ErrorCode::BadInput, "--init-regions: each size must be in [1, " +
+                                                 std::to_string(MAX_INIT_MEMBLOCK_REGIONS) + "], got " +
+                                                 std::to_string(n));
   Result<KernelOracle> oracle = open_oracle(opt.kernel_src);
   if (!oracle) return oracle.error();
   Differential diff(*oracle);
@@ -48,6 +53,8 @@ Result<DiffReport> run_diff(const DiffOptions& opt,
   for (std::uint64_t i = 0; i < opt.traces; ++i) {
     TraceGenOptions g;
     g.ops = opt.ops_per_trace;
+    g.init_memory = opt.init_memory_regions;
+    g.init_reserved = opt.init_reserved_regions;
     g.movable_node = opt.movable_node == MovableNodeMode::On ||
                      (opt.movable_node == MovableNodeMode::Both && i % 2 == 1);
     const std::uint64_t tseed = trace_seed(opt.seed, i);

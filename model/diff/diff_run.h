@@ -24,6 +24,9 @@ struct DiffOptions {
   std::string kernel_src;        // "" = the oracle CMake built (default tree)
   std::string out_dir = ".";     // where minimal traces are written
   std::size_t max_reports = 3;   // findings of each class shrunk and written (all are counted)
+  // Static array sizes of every trace (init_memblock_regions; 128/128: none).
+  std::size_t init_memory_regions = INIT_MEMBLOCK_REGIONS;
+  std::size_t init_reserved_regions = INIT_MEMBLOCK_REGIONS;
 };
 
 struct DiffFinding {

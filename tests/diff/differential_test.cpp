@@ -41,6 +41,29 @@ TEST_F(Diff, model_agrees_on_generated_traces) {
   }
 }
 
+// The same with small static arrays (init_memblock_regions first): array
+// doubling, doubling inside doubling and -ENOMEM on full arrays in most
+// traces, all compared with the kernel op by op.
+TEST_F(Diff, model_agrees_with_small_static_arrays) {
+  Differential diff(*oracle);
+  int doubled = 0;
+  const std::size_t sizes[][2] = {{1, 1}, {2, 2}, {4, 1}, {1, 8}, {3, 5}};
+  for (std::uint64_t i = 0; i < 200; ++i) {
+    TraceGenOptions g{24, i % 2 == 1, true};
+    g.init_memory = sizes[i % 5][0];
+    g.init_reserved = sizes[i % 5][1];
+    const OpTrace t = random_trace(trace_seed(7, i), g);
+    ASSERT_EQ(t.front(), (Op{OpKind::InitRegions, g.init_memory, g.init_reserved}));
+    auto d = diff.run(t);
+    if (d && d->kind == DivergenceKind::KernelBug) continue;  // a kernel finding, not the model's
+    EXPECT_FALSE(d.has_value()) << "trace " << i << ":\n" << d->describe();
+    if (d) break;
+    const Memblock k = oracle->snapshot();
+    doubled += k.memory.max > g.init_memory || k.reserved.max > g.init_reserved;
+  }
+  EXPECT_GT(doubled, 50);  // the point of small arrays
+}
+
 TEST_F(Diff, planted_divergence_shrinks_to_three_ops) {
   Differential diff(*oracle, forgetful_free);
   const OpTrace t = planted_trace();

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "model/diff/diff_run.h"
 #include "tools/mbverify/commands.h"
@@ -16,6 +17,7 @@ namespace {
 struct DiffCliOptions {
   DiffOptions run;
   std::string replay;
+  std::vector<std::size_t> init_regions;  // --init-regions MEMORY,RESERVED
 };
 
 int report(const Result<DiffReport>& r) {
@@ -59,6 +61,12 @@ void register_diff(CLI::App& app, int& exit_code) {
       {"off", MovableNodeMode::Off}, {"on", MovableNodeMode::On}, {"both", MovableNodeMode::Both}};
   sub->add_option("--movable-node", opt->run.movable_node, "movable_node on the command line")
       ->transform(CLI::CheckedTransformer(modes, CLI::ignore_case));
+  sub->add_option("--init-regions", opt->init_regions,
+                  "static region-array sizes MEMORY,RESERVED for every trace (1..128 each; "
+                  "small ones make memblock_double_array run within a few ops)")
+      ->expected(2)
+      ->delimiter(',')
+      ->check(CLI::Range(1, static_cast<int>(MAX_INIT_MEMBLOCK_REGIONS)));
   sub->add_option("--out", opt->run.out_dir, "folder for minimal divergent traces");
   sub->add_option("--max-reports", opt->run.max_reports, "divergences to shrink and write");
   sub->add_option("--replay", opt->replay, "rerun one trace file instead of random traces");
@@ -66,6 +74,10 @@ void register_diff(CLI::App& app, int& exit_code) {
     if (!opt->replay.empty()) {
       exit_code = report(replay_diff(opt->replay, opt->run.kernel_src));
       return;
+    }
+    if (opt->init_regions.size() == 2) {
+      opt->run.init_memory_regions = opt->init_regions[0];
+      opt->run.init_reserved_regions = opt->init_regions[1];
     }
     exit_code = report(run_diff(opt->run, [](const std::string& line) {
       std::fprintf(stderr, "%s\n", line.c_str());
