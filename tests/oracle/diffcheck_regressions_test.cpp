@@ -45,42 +45,28 @@ TEST_F(DiffCheckRegressions, trim_wrap_state_after_unchecked_steps) {
   EXPECT_FALSE(report.has_value()) << *report;
 }
 
-// spec-0001 (memblock_ops crash-1a373609): a reserve that doubles reserved,
-// whose own array reservation then needs a second doubling that finds no
-// memory; the kernel returns -ENOMEM and the spec's capacity law accepts it.
-TEST_F(DiffCheckRegressions, second_doubling_after_array_reserve) {
-  const OpTrace trace = load_regression("spec-0001-second-doubling-after-array-reserve.trace");
-  ASSERT_FALSE(trace.empty());
-  const auto report = check->check(trace);
-  EXPECT_FALSE(report.has_value()) << *report;
-}
-
-// spec-0002 (memblock_ops crash-84bf8e9c): a partial free that isolates
-// reserved from a static array of one entry doubles it once, and its second
-// doubling finds no memory; the kernel returns -ENOMEM, the spec accepts it.
-TEST_F(DiffCheckRegressions, isolate_second_doubling_from_static_one) {
-  const OpTrace trace = load_regression("spec-0002-isolate-second-doubling-from-static-one.trace");
-  ASSERT_FALSE(trace.empty());
-  const auto report = check->check(trace);
-  EXPECT_FALSE(report.has_value()) << *report;
-}
-
-// spec-0003: memblock_mark_mirror fails after doubling memory from a static
-// array of one entry; the kernel keeps system_has_some_mirror set.
-TEST_F(DiffCheckRegressions, mark_mirror_enomem_after_doubling) {
-  const OpTrace trace = load_regression("spec-0003-mark-mirror-enomem-after-doubling.trace");
-  ASSERT_FALSE(trace.empty());
-  const auto report = check->check(trace);
-  EXPECT_FALSE(report.has_value()) << *report;
-}
-
-// spec-0004: the doubling inside memblock_mark_mirror searches mirrored
-// memory first; model and kernel place the array alike, the spec agrees.
-TEST_F(DiffCheckRegressions, mark_mirror_doubling_searches_mirror) {
-  const OpTrace trace = load_regression("spec-0004-mark-mirror-doubling-searches-mirror.trace");
-  ASSERT_FALSE(trace.empty());
-  const auto report = check->check(trace);
-  EXPECT_FALSE(report.has_value()) << *report;
+// The spec's false positives found by the memblock_ops fuzzer (docs/spec.md,
+// "Spec findings"): model and kernel agree op for op, and the spec accepts
+// every judged step.
+//   spec-0001 (crash-1a373609): a reserve doubles reserved, whose own array
+//     reservation needs a second doubling that finds no memory: -ENOMEM.
+//   spec-0002 (crash-84bf8e9c): a partial free isolates reserved from a
+//     static array of one entry, doubles once and fails the second doubling.
+//   spec-0003: memblock_mark_mirror fails after doubling memory from a static
+//     array of one entry; system_has_some_mirror stays set.
+//   spec-0004: the doubling inside memblock_mark_mirror searches mirrored
+//     memory first.
+TEST_F(DiffCheckRegressions, spec_findings_agree_and_pass) {
+  for (const char* name : {"spec-0001-second-doubling-after-array-reserve.trace",
+                           "spec-0002-isolate-second-doubling-from-static-one.trace",
+                           "spec-0003-mark-mirror-enomem-after-doubling.trace",
+                           "spec-0004-mark-mirror-doubling-searches-mirror.trace"}) {
+    SCOPED_TRACE(name);
+    const OpTrace trace = load_regression(name);
+    ASSERT_FALSE(trace.empty());
+    const auto report = check->check(trace);
+    EXPECT_FALSE(report.has_value()) << *report;
+  }
 }
 
 }  // namespace
