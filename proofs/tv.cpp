@@ -69,8 +69,11 @@ StepCheck validate_step(z3::context& c, const Op& op, const Memblock& before,
   }
   auto br = real_regions(before.type(tid)), ar = real_regions(after.type(tid));
   unsigned n = static_cast<unsigned>(std::max<size_t>({br.size(), ar.size(), 1}));
-  SymType b = constant_type(c, br, n, 128, AddrSort::Int);
-  SymType a = constant_type(c, ar, n, 128, AddrSort::Int);
+  // The step's own capacity (doubled steps are not validated, so it is the
+  // same after): 128, or a static size init_memblock_regions chose.
+  const unsigned max = static_cast<unsigned>(before.type(tid).max);
+  SymType b = constant_type(c, br, n, max, AddrSort::Int);
+  SymType a = constant_type(c, ar, n, max, AddrSort::Int);
   z3::expr base = addr_val(c, op.a, AddrSort::Int), size = addr_val(c, op.b, AddrSort::Int);
   z3::expr x = addr_const(c, "a", AddrSort::Int);
   bool needs_canonical = false;  // add/setclr/set_node restore I3 (if it held before)
