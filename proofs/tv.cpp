@@ -69,8 +69,10 @@ StepCheck validate_step(z3::context& c, const Op& op, const Memblock& before,
   }
   auto br = real_regions(before.type(tid)), ar = real_regions(after.type(tid));
   unsigned n = static_cast<unsigned>(std::max<size_t>({br.size(), ar.size(), 1}));
-  // The step's own capacity (doubled steps are not validated, so it is the
-  // same after): 128, or a static size init_memblock_regions chose.
+  // The state's own capacity (doubled steps are not validated, so it is the
+  // same after): 128, or a static size init_memblock_regions chose. The goals
+  // below do not read it (errors are judged as "unchanged" only); the
+  // encoded types just carry the real value.
   const unsigned max = static_cast<unsigned>(before.type(tid).max);
   SymType b = constant_type(c, br, n, max, AddrSort::Int);
   SymType a = constant_type(c, ar, n, max, AddrSort::Int);
