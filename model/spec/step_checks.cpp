@@ -611,10 +611,10 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
     // the state the failing doubling saw. Hence -ENOMEM after doubling means
     // exactly: an add whose count still did not fit in `after`, and no room
     // in `after` for an array twice its max. memblock_isolate_range doubles
-    // the same way while cnt + 2 > max: one doubling always suffices for a
-    // static array of 2 or more, but from a static array of 1 the first
-    // doubling gives max 2, and when that doubling's own reservation leaves
-    // cnt at 1 (it merged) or 2, isolating still needs a second one.
+    // the same way while cnt + 2 > max: one doubling always suffices from 3
+    // entries up, but from a static array of 1 or 2 the first doubling's own
+    // reservation can leave cnt + 2 above the new max (static 1: max 2 with
+    // cnt 1 or 2; static 2: max 4 with cnt 3), so it doubles again.
     const MemblockType& ta = after.type(need.type);
     const std::size_t nr_new = need.room == Room::Isolate ? 2 : new_pieces(s0, need.type, need.range);
     if (!((need.room == Room::AddRange || need.room == Room::Isolate) && ta.cnt() + nr_new > ta.max))
