@@ -73,9 +73,9 @@ StepCheck validate_step(z3::context& c, const Op& op, const Memblock& before,
   // same after): 128, or a static size init_memblock_regions chose. The goals
   // below do not read it (errors are judged as "unchanged" only); the
   // encoded types just carry the real value.
-  const unsigned max = static_cast<unsigned>(before.type(tid).max);
-  SymType b = constant_type(c, br, n, max, AddrSort::Int);
-  SymType a = constant_type(c, ar, n, max, AddrSort::Int);
+  const unsigned capacity = static_cast<unsigned>(before.type(tid).max);
+  SymType b = constant_type(c, br, n, capacity, AddrSort::Int);
+  SymType a = constant_type(c, ar, n, capacity, AddrSort::Int);
   z3::expr base = addr_val(c, op.a, AddrSort::Int), size = addr_val(c, op.b, AddrSort::Int);
   z3::expr x = addr_const(c, "a", AddrSort::Int);
   bool needs_canonical = false;  // add/setclr/set_node restore I3 (if it held before)

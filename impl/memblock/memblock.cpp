@@ -44,13 +44,13 @@ Memblock::Memblock() {
   reserved.name = "reserved";
 }
 
-int Memblock::init_regions(std::size_t memory_max, std::size_t reserved_max) {
-  auto fits = [](std::size_t n) { return n >= 1 && n <= MAX_INIT_MEMBLOCK_REGIONS; };
+int Memblock::init_regions(std::uint64_t memory_max, std::uint64_t reserved_max) {
+  auto fits = [](std::uint64_t n) { return n >= 1 && n <= MAX_INIT_MEMBLOCK_REGIONS; };
   auto pristine = [](const MemblockType& t) { return t.empty() && t.array_phys == 0; };
   if (!fits(memory_max) || !fits(reserved_max) || !pristine(memory) || !pristine(reserved))
     return -KERN_EINVAL;
-  memory.max = memory.init_max = memory_max;
-  reserved.max = reserved.init_max = reserved_max;
+  memory.max = memory.init_max = static_cast<std::size_t>(memory_max);
+  reserved.max = reserved.init_max = static_cast<std::size_t>(reserved_max);
   return 0;
 }
 

@@ -159,7 +159,7 @@ class Memblock {
   // and still uses its static arrays can take new sizes, each in
   // [1, MAX_INIT_MEMBLOCK_REGIONS]; otherwise -EINVAL and nothing changes.
   // Small arrays let a short trace reach memblock_double_array.
-  int init_regions(std::size_t memory_max, std::size_t reserved_max);
+  int init_regions(std::uint64_t memory_max, std::uint64_t reserved_max);
 
   // ---- basic operations ----
   // memblock_allow_resize

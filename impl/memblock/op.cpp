@@ -254,13 +254,15 @@ OpResult apply_op(Memblock& mb, const Op& op) {
       return ret(mb.search_pfn_nid(op.a, &s, &e));
     }
     case OpKind::FindInRange: return addr(mb.find_in_range(op.c, op.d, op.a, op.b));
-    case OpKind::InitRegions:
-      // Sizes beyond size_t (32-bit hosts) are out of range like any too-large one.
-      if (op.a > MAX_INIT_MEMBLOCK_REGIONS || op.b > MAX_INIT_MEMBLOCK_REGIONS) return ret(-KERN_EINVAL);
-      return ret(mb.init_regions(static_cast<std::size_t>(op.a), static_cast<std::size_t>(op.b)));
+    case OpKind::InitRegions: return ret(mb.init_regions(op.a, op.b));
   }
   MB_CHECK(false, "apply_op: OpKind out of range");
   return {};
+}
+
+void append_init_regions(OpTrace& trace, std::uint64_t memory, std::uint64_t reserved) {
+  if (memory != INIT_MEMBLOCK_REGIONS || reserved != INIT_MEMBLOCK_REGIONS)
+    trace.push_back(Op{OpKind::InitRegions, memory, reserved});
 }
 
 std::vector<OpResult> apply_trace(Memblock& mb, std::span<const Op> trace) {

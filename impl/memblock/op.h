@@ -93,6 +93,11 @@ Op canonical_op(const Op& op);
 // memblock_search_pfn_nid the nid (-1 = none).
 OpResult apply_op(Memblock& mb, const Op& op);
 
+// Appends init_memblock_regions(memory, reserved) unless both are the
+// default 128 (a trace without it starts from 128-entry arrays). Trace
+// decoders and generators start their traces with it.
+void append_init_regions(OpTrace& trace, std::uint64_t memory, std::uint64_t reserved);
+
 // apply_op over a whole trace, one result per op.
 std::vector<OpResult> apply_trace(Memblock& mb, std::span<const Op> trace);
 

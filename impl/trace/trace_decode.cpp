@@ -67,8 +67,7 @@ Result<OpTrace> decode_trace(std::span<const std::uint8_t> bytes) {
   const std::uint8_t header = r.u8();
   const std::size_t memory_max = kInitSizes[(header >> 3) & 7];
   const std::size_t reserved_max = kReservedSizes[header >> 6] ? kReservedSizes[header >> 6] : memory_max;
-  if (memory_max != INIT_MEMBLOCK_REGIONS || reserved_max != INIT_MEMBLOCK_REGIONS)
-    out.push_back(Op{OpKind::InitRegions, memory_max, reserved_max});
+  append_init_regions(out, memory_max, reserved_max);
   if (header & 1) out.push_back(Op{OpKind::SetMovableNode, 1});
   if (header & 2) out.push_back(Op{OpKind::AllowResize});
   if (header & 4) out.push_back(Op{OpKind::SetBottomUp, 1});

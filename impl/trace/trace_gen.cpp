@@ -75,8 +75,7 @@ OpTrace random_trace(std::uint64_t seed, const TraceGenOptions& opt) {
   TypicalValues tv;
   OpTrace out;
   out.reserve(opt.ops + 8);
-  if (opt.init_memory != INIT_MEMBLOCK_REGIONS || opt.init_reserved != INIT_MEMBLOCK_REGIONS)
-    out.push_back(Op{OpKind::InitRegions, opt.init_memory, opt.init_reserved});
+  append_init_regions(out, opt.init_memory, opt.init_reserved);
   if (opt.movable_node) out.push_back(Op{OpKind::SetMovableNode, 1});
   const bool burst = opt.allow_fill_burst && g.one_in(16);
   const std::size_t burst_at = burst ? g.below(opt.ops + 1) : opt.ops + 1;

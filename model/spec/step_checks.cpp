@@ -517,7 +517,20 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
     return std::nullopt;
   }
 
-  SpecState adj = sb;
+  // memblock_mark_mirror sets system_has_some_mirror before it isolates, so
+  // its own doublings already search mirrored memory first
+  // (memblock_find_in_range: choose_memblock_flags), and the flag stays set
+  // whether the call succeeds or fails. s0 is the state the op works from.
+  SpecState sb_mirror;
+  const bool sets_mirror =
+      op.kind == OpKind::MarkMirror && before.mirrored_kernelcore && !sb.config.system_has_some_mirror;
+  if (sets_mirror) {
+    sb_mirror = sb;
+    sb_mirror.config.system_has_some_mirror = true;
+  }
+  const SpecState& s0 = sets_mirror ? sb_mirror : sb;
+
+  SpecState adj = s0;
   std::vector<T> doubled;
   std::string gap;
   if (auto v = apply_doubling(before, after, op, adj, doubled, &gap)) return v;
@@ -559,17 +572,6 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
     return check_limit_op(before, op, sa, adj, doubled, gap_note);
   }
 
-  // memblock_mark_mirror sets system_has_some_mirror before it isolates, so
-  // its own doublings already search mirrored memory first
-  // (memblock_find_in_range: choose_memblock_flags).
-  SpecState sb_mirror;
-  const bool sets_mirror =
-      op.kind == OpKind::MarkMirror && before.mirrored_kernelcore && !sb.config.system_has_some_mirror;
-  if (sets_mirror) {
-    sb_mirror = sb;
-    sb_mirror.config.system_has_some_mirror = true;
-  }
-  const SpecState& s0 = sets_mirror ? sb_mirror : sb;
   const bool needed = room_needed(before, s0, need);
   if (!needed && !doubled.empty())
     return violation("doubling", where_msg(op) + "an array doubled although the operation had room");
@@ -594,7 +596,7 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
       // memblock_mark_mirror sets system_has_some_mirror before it tries
       // (map 2.6), so that flag survives the failure.
       Memblock unchanged = before;
-      if (op.kind == OpKind::MarkMirror) unchanged.system_has_some_mirror = true;
+      if (sets_mirror) unchanged.system_has_some_mirror = true;
       if (!(unchanged == after))
         return violation("failed ops change nothing",
                          where_msg(op) + "returned -ENOMEM and changed the state");
@@ -627,7 +629,6 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
       return violation("capacity: -ENOMEM only when doubling fails",
                        where_msg(op) + "doubled " + tname(need.type) + " to " + std::to_string(ta.max) +
                            " and returned -ENOMEM, but the next doubling could go at " + fmt_hex(place));
-    if (op.kind == OpKind::MarkMirror) adj.config.system_has_some_mirror = true;  // set before it tries
     return compare_states(adj, sa, op);
   }
 
