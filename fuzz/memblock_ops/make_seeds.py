@@ -24,6 +24,9 @@ KINDS = ["memblock_allow_resize", "memblock_set_bottom_up", "memblock_set_curren
          "memblock_alloc_exact_nid_raw", "memblock_alloc_low", "memblock_is_region_reserved",
          "memblock_is_region_memory", "memblock_search_pfn_nid", "memblock_find_in_range"]
 # Field kinds per op, in decode order: 'r' raw 64-bit, 't' type (0 memory, 1 reserved), 'b' bool.
+# Fields are the Op's a, b, c, d (impl/memblock/op.h), which is the kernel's
+# argument order except for memblock_find_in_range(c, d, a, b): size, align,
+# start, end here.
 SHAPES = {"memblock_allow_resize": "", "memblock_set_bottom_up": "b", "movable_node": "b",
           "kernelcore_mirror": "b", "memblock_set_node": "rrtr"}
 MAX = (1 << 64) - 1
@@ -67,7 +70,7 @@ SEEDS = {
         ("memblock_alloc_try_nid", 0x4000, K4, 0, 0, 1), ("memblock_phys_alloc_try_nid", 0x100000, 2 * M, 0),
         ("memblock_alloc_exact_nid_raw", K4, K4, 4 * G, 0, 1), ("memblock_clear_hotplug", 0, MAX),
         ("memblock_alloc_low", 0x2000, K4), ("memblock_is_region_memory", M, 4 * M),
-        ("memblock_search_pfn_nid", 0x100000), ("memblock_find_in_range", 0, 4 * G, 8 * M, 2 * M)]),
+        ("memblock_search_pfn_nid", 0x100000), ("memblock_find_in_range", 8 * M, 2 * M, 0, 4 * G)]),
     "movable-bottom-up": (1 | 2 | 4, [
         ("memblock_add_node", M, G, 0, 0), ("memblock_add_node", G, G, 1, HOTPLUG),
         ("memblock_reserve", M, 16 * M), ("memblock_phys_alloc_range", 64 * M, K4, 0, 0),
@@ -76,7 +79,7 @@ SEEDS = {
     "mirror": (2, [
         ("kernelcore_mirror", 1), ("memblock_add", M, 3 * G), ("memblock_mark_mirror", M, G),
         ("memblock_phys_alloc_range", 2 * M, 2 * M, 0, MAX), ("memblock_alloc_try_nid", K4, 0, 2 * G, 0, 0),
-        ("memblock_find_in_range", 0, MAX, 2 * G, G)]),
+        ("memblock_find_in_range", 2 * G, G, 0, MAX)]),
     "cap-nomap-trim": (0, [
         ("memblock_add", 0x1800, 0x3000), ("memblock_add", 0x500000, 0x100000),
         ("memblock_add", 0x10000, 0x800), ("memblock_mark_nomap", 0x500000, 0x100000),
@@ -92,6 +95,12 @@ SEEDS = {
         ("memblock_enforce_memory_limit", 768 * M), ("memblock_add", 4 * G, G),
         ("memblock_mem_limit_remove_map", G + 2 * M), ("memblock_set_current_limit", 256 * M),
         ("memblock_alloc_try_nid", K4, K4, 0, MAX, 0)]),
+    # Bottom-up with an alignment that is not a power of two: round_up wraps
+    # to 0 in the range at 1M but not near the top, so the search and the
+    # allocation find nothing (spec-0005; corpus/regressions/spec-0005-*).
+    "align-not-power-of-two": (4, [("memblock_add", M, K4), ("memblock_add", MAX - 0xbfff, K4),
+                                   ("memblock_find_in_range", K4, 0xffffffffffff04ff, 0, 0),
+                                   ("memblock_phys_alloc_try_nid", K4, 0xffffffffffff04ff, -1)]),
 }
 
 # Fill bursts (kind byte 0xff: count byte, base / 16M, step shift, 0 memory /

@@ -32,8 +32,10 @@ inline constexpr int KERN_ENOMEM = 12;
 inline constexpr int KERN_EINVAL = 22;
 inline constexpr int KERN_ENOENT = 2;
 
-// round_up/round_down as the kernel's mask macros (power-of-two `a` only):
-// round_up(0, a) == 0 and it wraps to 0 near the top of the 64-bit space.
+// round_up/round_down as the kernel's mask macros: round_up(0, a) == 0 and it
+// wraps to 0 near the top of the 64-bit space. They round only for a
+// power-of-two `a`; for any other `a` they are the same mask arithmetic as
+// the kernel's, which memblock applies to whatever alignment it is given.
 constexpr std::uint64_t round_up(std::uint64_t x, std::uint64_t a) {
   return ((x - 1) | (a - 1)) + 1;
 }

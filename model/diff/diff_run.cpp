@@ -118,13 +118,18 @@ Result<DiffReport> run_diff(const DiffOptions& opt,
   return rep;
 }
 
-Result<DiffReport> replay_diff(const std::string& file, const std::string& kernel_src) {
+namespace {
+
+Result<OpTrace> read_trace_file(const std::string& file) {
   std::ifstream in(file);
   if (!in) return make_error(ErrorCode::NotFound, "cannot open trace file", SourceLoc{file});
   std::stringstream ss;
   ss << in.rdbuf();
-  Result<OpTrace> trace = parse_trace(ss.str(), file);
-  if (!trace) return trace.error();
+  return parse_trace(ss.str(), file);
+}
+
+// One trace on both sides, as replay_diff reports it.
+Result<DiffReport> diff_trace(const std::string& file, const OpTrace& trace, const std::string& kernel_src) {
   Result<KernelOracle> oracle = open_oracle(kernel_src);
   if (!oracle) return oracle.error();
   Differential diff(*oracle);
@@ -132,17 +137,40 @@ Result<DiffReport> replay_diff(const std::string& file, const std::string& kerne
   rep.tree = oracle->tree();
   const auto t0 = Clock::now();
   rep.traces = 1;
-  if (auto d = diff.run(*trace)) {
+  if (auto d = diff.run(trace)) {
     ++(d->kind == DivergenceKind::KernelBug ? rep.kernel_bugs : rep.divergences);
     DiffFinding f;
     f.minimal = std::move(*d);
-    f.original_ops = trace->size();
+    f.original_ops = trace.size();
     f.file = file;
     rep.findings.push_back(std::move(f));
   }
   rep.ops = diff.ops_run();
   rep.seconds = since(t0);
   return rep;
+}
+
+}  // namespace
+
+Result<DiffReport> replay_diff(const std::string& file, const std::string& kernel_src) {
+  Result<OpTrace> trace = read_trace_file(file);
+  if (!trace) return trace.error();
+  return diff_trace(file, *trace, kernel_src);
+}
+
+Result<TraceReplay> replay_trace(const std::string& file, const std::string& kernel_src) {
+  Result<OpTrace> trace = read_trace_file(file);
+  if (!trace) return trace.error();
+  return replay_trace(std::move(*trace), file, kernel_src);
+}
+
+TraceReplay replay_trace(OpTrace trace, const std::string& name, const std::string& kernel_src) {
+  // The spec unbounded: a finding cut by a fuzzer's region budget fails at
+  // the same step here, since every step before it passed.
+  spec::TraceCheck check;
+  spec::TraceVerdict verdict = check.run(trace);
+  Result<DiffReport> diff = diff_trace(name, trace, kernel_src);
+  return TraceReplay{std::move(trace), std::move(verdict), std::move(diff)};
 }
 
 }  // namespace mbv

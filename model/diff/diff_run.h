@@ -11,6 +11,7 @@
 #include "impl/common/result.h"
 #include "model/diff/differential.h"
 #include "model/oracle/kernel_oracle.h"
+#include "model/spec/trace_check.h"
 
 namespace mbv {
 
@@ -55,6 +56,20 @@ Result<DiffReport> run_diff(const DiffOptions& opt,
 
 // Reruns one trace file (as written by run_diff or by hand) on both sides.
 Result<DiffReport> replay_diff(const std::string& file, const std::string& kernel_src);
+
+// A trace file told both ways: the executable spec on every step of the
+// model (what memblock_ops checks; needs no kernel tree), then model and
+// kernel side by side (what memblock_ops_diff checks). A memblock_ops
+// finding reproduces in `spec`, a divergence in `diff`.
+struct TraceReplay {
+  OpTrace trace;
+  spec::TraceVerdict spec;
+  Result<DiffReport> diff;  // the oracle's error when it cannot run
+};
+// Reads and parses `file` (its error is the only one returned), then runs both.
+Result<TraceReplay> replay_trace(const std::string& file, const std::string& kernel_src);
+// The same on a trace already in hand (decoded fuzz bytes); `name` names it.
+TraceReplay replay_trace(OpTrace trace, const std::string& name, const std::string& kernel_src);
 
 // The text of a trace file: '#' header lines, then trace_to_text.
 std::string trace_file_text(const OpTrace& trace, const std::vector<std::string>& header);

@@ -3,6 +3,7 @@
 #include "model/shrink/fuzz_finding.h"
 
 #include <array>
+#include <filesystem>
 #include <string>
 
 #include "impl/boot/fuzz_machine.h"
@@ -40,6 +41,19 @@ std::string header(std::string_view target, std::string_view filename) {
 }  // namespace
 
 std::span<const FuzzTargetInfo> fuzz_targets() { return kTargets; }
+
+std::string_view fuzz_target_of_path(std::string_view path) {
+  const std::filesystem::path p{std::string(path)};
+  const std::string dir = p.parent_path().filename().string();
+  const std::string file = p.filename().string();
+  std::string_view best;
+  for (const FuzzTargetInfo& t : kTargets) {
+    if (dir == t.name) return t.name;
+    // The longest name that prefixes the file: memblock_ops_diff-... is not memblock_ops'.
+    if (file.starts_with(std::string(t.name) + "-") && t.name.size() > best.size()) best = t.name;
+  }
+  return best;
+}
 
 Result<FuzzReproducer> reproducer_from_fuzz_input(std::string_view target, std::span<const std::uint8_t> bytes,
                                                   std::string_view filename) {

@@ -31,6 +31,12 @@ struct FuzzReproducer {
   std::string replay;     // the command that replays it ("FILE" stands for the written path)
 };
 
+// The fuzz target a crash or corpus file belongs to, from where it lies: a
+// folder named after the target (findings/<target>/, corpus/<target>/) or a
+// file named "<target>-..." (make fuzz-smoke's artifacts). Empty when the
+// path names no target.
+std::string_view fuzz_target_of_path(std::string_view path);
+
 // Decodes `bytes` (read from `filename`) as `target` does. BadInput naming the
 // file when the target is unknown or the bytes decode to nothing the target
 // would have run (libFuzzer never reports such an input).

@@ -242,18 +242,29 @@ phys_addr_t spec_find(const SpecState& s, phys_addr_t size, phys_addr_t align, p
   // Each free range is clamped to the window. For size > 0 the best block of
   // a range is its highest (lowest) aligned fitting start; for size 0 the
   // clamped-empty ranges still answer their clamp point (map 3.5, 11.2#13).
+  const std::vector<PhysRange> ranges = free_ranges(s, nid, flags);
+  if (s.config.bottom_up) {
+    // The lowest range whose aligned start fits answers, even when round_up
+    // wrapped to 0: the search then fails although a higher range may fit.
+    // Only an alignment that is not a power of two (which memblock does not
+    // reject) wraps in one range and not in a higher one (spec-0005).
+    for (const auto& fr : ranges) {
+      const phys_addr_t ts = std::clamp(fr.start, start, end);
+      const phys_addr_t te = std::clamp(fr.end, start, end);
+      const phys_addr_t cand = round_up(ts, align);
+      if (cand < te && te - cand >= size) return cand;
+    }
+    return 0;
+  }
+  // Top down the highest fitting candidate is the first one from the top:
+  // round_down never passes its argument, so a lower range cannot beat it.
   phys_addr_t best = 0;
-  for (const auto& fr : free_ranges(s, nid, flags)) {
+  for (const auto& fr : ranges) {
     const phys_addr_t ts = std::clamp(fr.start, start, end);
     const phys_addr_t te = std::clamp(fr.end, start, end);
-    if (!s.config.bottom_up) {
-      if (te < size) continue;
-      const phys_addr_t cand = round_down(te - size, align);
-      if (cand >= ts && cand > best) best = cand;
-    } else {
-      const phys_addr_t cand = round_up(ts, align);
-      if (cand != 0 && cand < te && te - cand >= size && (best == 0 || cand < best)) best = cand;
-    }
+    if (te < size) continue;
+    const phys_addr_t cand = round_down(te - size, align);
+    if (cand >= ts && cand > best) best = cand;
   }
   return best;
 }

@@ -99,7 +99,8 @@ std::vector<FreePiece> free_pieces(const SpecState& s, const std::vector<Membloc
 
 // memblock_find_in_range_node (mm/memblock.c) over the meaning: the highest
 // (top-down) or lowest (bottom-up) aligned block inside one free range and the
-// pumped window; 0 when none fits.
+// pumped window; 0 when none fits, or when bottom-up the lowest range that
+// fits has an aligned start that wrapped to 0.
 phys_addr_t spec_find(const SpecState& s, phys_addr_t size, phys_addr_t align, phys_addr_t start,
                       phys_addr_t end, int nid, std::uint32_t flags);
 

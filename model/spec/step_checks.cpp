@@ -4,6 +4,7 @@
 #include <bit>
 #include <vector>
 
+#include "impl/common/numfmt.h"
 #include "model/spec/meaning.h"
 #include "model/spec/spec_state.h"
 #include "model/spec/state_checks.h"
@@ -496,10 +497,17 @@ Check check_step(const Memblock& before, const Op& op, OpResult result, const Me
     if (!(before == after)) return violation("queries change nothing", where_msg(op) + "the state changed");
     SpecState s = sb;
     const SpecOutcome want = spec_apply(s, op);
-    if (want.result != result)
+    if (want.result != result) {
+      // memblock_find_in_range answers an address; the other queries a count or a flag.
+      const auto shown = [&](OpResult r) {
+        if (op.kind != OpKind::FindInRange) return std::to_string(r.value);
+        std::string h = "0x";
+        append_hex(h, static_cast<std::uint64_t>(r.value));
+        return h;
+      };
       return violation("queries answer per the meaning",
-                       where_msg(op) + "returned " + std::to_string(result.value) + ", the meaning says " +
-                           std::to_string(want.result.value));
+                       where_msg(op) + "returned " + shown(result) + ", the meaning says " + shown(want.result));
+    }
     return std::nullopt;
   }
 

@@ -31,6 +31,20 @@ std::vector<std::filesystem::path> seeds(const char* target) {
   return out;
 }
 
+// Where make fuzz, make fuzz-smoke and the corpora put a target's files.
+TEST(FuzzFinding, target_of_path) {
+  EXPECT_EQ(fuzz_target_of_path("findings/memblock_ops/crash-1a373609"), "memblock_ops");
+  EXPECT_EQ(fuzz_target_of_path("/abs/corpus/memblock_ops_diff/seed.bin"), "memblock_ops_diff");
+  EXPECT_EQ(fuzz_target_of_path("build/fuzz/smoke-artifacts/memblock_ops_diff-crash-ab12"), "memblock_ops_diff");
+  EXPECT_EQ(fuzz_target_of_path("build/fuzz/smoke-artifacts/memblock_ops-crash-ab12"), "memblock_ops");
+  EXPECT_EQ(fuzz_target_of_path("smoke-artifacts/kaslr-timeout-1"), "kaslr");
+  EXPECT_EQ(fuzz_target_of_path("corpus/regressions/boot_pipeline-pgtable-in-hotplug-13d60669.bin"),
+            "boot_pipeline");
+  EXPECT_EQ(fuzz_target_of_path("crash-1a373609"), "");
+  EXPECT_EQ(fuzz_target_of_path("findings/memblock/crash-1"), "");
+  EXPECT_EQ(fuzz_target_of_path("memblock_opsx-crash"), "");
+}
+
 TEST(FuzzFinding, memblock_ops_seeds_decode_to_the_same_trace) {
   const auto files = seeds("memblock_ops");
   ASSERT_FALSE(files.empty());

@@ -11,19 +11,12 @@
 
 #include "impl/memblock/op.h"
 #include "model/diff/diff_check.h"
+#include "tests/support/trace_file.h"
 
 namespace mbv::test {
 namespace {
 
-OpTrace load_regression(const std::string& name) {
-  const std::string path = std::string(MBV_SOURCE_DIR) + "/corpus/regressions/" + name;
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto trace = parse_trace(text.str(), path);
-  EXPECT_TRUE(trace.ok()) << (trace.ok() ? "" : trace.error().to_string());
-  return trace.ok() ? *trace : OpTrace{};
-}
+OpTrace load_regression(const std::string& name) { return load_trace("corpus/regressions/" + name); }
 
 class DiffCheckRegressions : public ::testing::Test {
  protected:
@@ -56,11 +49,16 @@ TEST_F(DiffCheckRegressions, trim_wrap_state_after_unchecked_steps) {
 //     array of one entry; system_has_some_mirror stays set.
 //   spec-0004: the doubling inside memblock_mark_mirror searches mirrored
 //     memory first.
+//   spec-0005 (crash-2b2aab0a, crash-09d7655d): bottom-up, round_up with an
+//     alignment that is not a power of two wraps to 0 in the lowest range:
+//     nothing found, by the query and by an allocation.
 TEST_F(DiffCheckRegressions, spec_findings_agree_and_pass) {
   for (const char* name : {"spec-0001-second-doubling-after-array-reserve.trace",
                            "spec-0002-isolate-second-doubling-from-static-one.trace",
                            "spec-0003-mark-mirror-enomem-after-doubling.trace",
-                           "spec-0004-mark-mirror-doubling-searches-mirror.trace"}) {
+                           "spec-0004-mark-mirror-doubling-searches-mirror.trace",
+                           "spec-0005-bottom-up-align-wraps-in-lower-range.trace",
+                           "spec-0005-bottom-up-align-wraps-alloc.trace"}) {
     SCOPED_TRACE(name);
     const OpTrace trace = load_regression(name);
     ASSERT_FALSE(trace.empty());
