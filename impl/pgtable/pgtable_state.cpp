@@ -40,22 +40,129 @@ std::uint64_t pmd_slots(const PhysRange& r) {
   return ((r.end - 1) >> PMD_SHIFT) - (r.start >> PMD_SHIFT) + 1;
 }
 
+// With 5-level paging, the physical address where [ps, pe) crosses a PGD
+// (256T) virtual boundary, or 0 when it does not cross one.
+phys_addr_t pgd_crossing(const PagingConfig& pg, phys_addr_t ps, phys_addr_t pe) {
+  if (!pg.five_level) return 0;  // 4-level: phys_pud_init stops at its table's end
+  const unsigned sh = pg.pgdir_shift();
+  if ((pg.va(ps) >> sh) == (pg.va(pe - 1) >> sh)) return 0;
+  return (((pg.va(ps) >> sh) + 1) << sh) - pg.page_offset_base;
+}
+
 Status check_range(const PgtableState& st, phys_addr_t ps, phys_addr_t pe) {
   MB_CHECK(ps < pe, "mapping an empty range");
   MB_CHECK((ps & (PAGE_SIZE - 1)) == 0 && (pe & (PAGE_SIZE - 1)) == 0, "unaligned range");
-  const std::uint64_t base = st.paging.page_offset_base;
-  if (pe > ~std::uint64_t{0} - base ||
-      (st.paging.va(pe - 1) >> st.paging.pgdir_shift()) ==
-          (~std::uint64_t{0} >> st.paging.pgdir_shift()))
+  const PagingConfig& pg = st.paging;
+  const std::uint64_t base = pg.page_offset_base;
+  const unsigned sh = pg.pgdir_shift();
+  if (pe > ~std::uint64_t{0} - base || (pg.va(pe - 1) >> sh) == (~std::uint64_t{0} >> sh))
     return make_error(ErrorCode::Unsupported, "direct-map range reaches the top PGD slot");
-  if (st.paging.five_level) {
-    const unsigned sh = st.paging.pgdir_shift();
-    if ((st.paging.va(ps) >> sh) != (st.paging.va(pe - 1) >> sh))
+  if (pgd_crossing(pg, ps, pe) != 0) {
+    // The wrapped P4D entries are pure aliases only in the direct map's first
+    // PGD slot and below page_offset_base; past that they would land on the
+    // map's own entries (more than 256T of memory).
+    const bool first_slot = (pg.va(ps) >> sh) == (base >> sh);
+    const bool below_base = ((pg.va(pe - 1) - (std::uint64_t{1} << sh)) >> P4D_SHIFT) < (base >> P4D_SHIFT);
+    if (!first_slot || !below_base)
       return make_error(ErrorCode::Unsupported,
-                        "range crosses a 5-level PGD boundary (phys_p4d_init walks past its "
-                        "P4D table there; not modelled)");
+                        "range crosses a 5-level PGD boundary more than 256T above page_offset_base "
+                        "(phys_p4d_init's wrapped P4D entries would overwrite the map; not modelled)");
   }
   return Ok{};
+}
+
+// Virtual base of the alias 6.1's phys_p4d_init writes when a 5-level range
+// crosses the first PGD boundary: the head slot's P4D table is indexed mod 512,
+// so the tail lands one PGD slot (256T) below where it belongs.
+std::uint64_t wrapped_base(const PagingConfig& pg) {
+  return pg.page_offset_base - (std::uint64_t{1} << pg.pgdir_shift());
+}
+
+// One copy of the slots below the PGD level (the direct map, or the wrapped
+// alias), with the virtual base its P4D slots are indexed by.
+template <typename Set, typename Map>
+struct Lower {
+  bool five_level;
+  std::uint64_t base;
+  Set& p4d;
+  Map& pud;
+  Map& pmd;
+  Set& pte;
+};
+
+template <typename Set, typename Map>
+Lower<Set, Map> lower_of(Set& p4d, Map& pud, Map& pmd, Set& pte, bool five, std::uint64_t base) {
+  return Lower<Set, Map>{five, base, p4d, pud, pmd, pte};
+}
+
+// Tables kernel_physical_mapping_init allocates below the PGD level for
+// [ps, pe): PUD tables for new P4D slots (5-level), then PMD and PTE tables.
+template <typename L>
+void add_lower_cost(LevelCounts& c, const L& t, phys_addr_t ps, phys_addr_t pe, PageSizeMask mask) {
+  if (t.five_level) {
+    const std::uint64_t p0 = (t.base + ps) >> P4D_SHIFT, p1 = ((t.base + pe - 1) >> P4D_SHIFT) + 1;
+    c.pud += (p1 - p0) - t.p4d.covered(p0, p1);
+  }
+  const std::uint64_t b0 = ps >> PUD_SHIFT, b1 = ((pe - 1) >> PUD_SHIFT) + 1;
+  for (const Piece& p : pieces(t.pud, b0, b1)) {
+    const PhysRange sub = clip(ps, pe, p.lo, p.hi, PUD_SHIFT);
+    const bool table = p.present && p.state == SlotState::Table;
+    if (!table) {
+      if (mask & PG_MASK_1G) continue;                        // new or kept 1G leaf
+      c.pmd += p.hi - p.lo;                                   // new PMD table, or a split
+      if (!(mask & PG_MASK_2M)) c.pte += pmd_slots(sub);      // fresh tables: all 2M slots empty
+      continue;
+    }
+    if (mask & PG_MASK_2M) continue;  // 2M slots: new, kept, or descended into
+    const std::uint64_t m0 = sub.start >> PMD_SHIFT, m1 = ((sub.end - 1) >> PMD_SHIFT) + 1;
+    for (const Piece& q : pieces(t.pmd, m0, m1))
+      if (!(q.present && q.state == SlotState::Table)) c.pte += q.hi - q.lo;
+  }
+}
+
+template <typename L>
+void apply_lower(const L& t, phys_addr_t ps, phys_addr_t pe, PageSizeMask mask) {
+  if (t.five_level)
+    t.p4d.assign((t.base + ps) >> P4D_SHIFT, ((t.base + pe - 1) >> P4D_SHIFT) + 1, Present{});
+  auto map_ptes = [&](const PhysRange& r) {
+    t.pte.assign(r.start >> PAGE_SHIFT, r.end >> PAGE_SHIFT, Present{});
+  };
+  // A fresh (zeroed) PMD table over `sub`.
+  auto fresh_pmd = [&](const PhysRange& sub) {
+    const std::uint64_t m0 = sub.start >> PMD_SHIFT, m1 = ((sub.end - 1) >> PMD_SHIFT) + 1;
+    if (mask & PG_MASK_2M) {
+      t.pmd.assign(m0, m1, SlotState::Leaf);
+    } else {
+      t.pmd.assign(m0, m1, SlotState::Table);
+      map_ptes(sub);
+    }
+  };
+  const std::uint64_t b0 = ps >> PUD_SHIFT, b1 = ((pe - 1) >> PUD_SHIFT) + 1;
+  for (const Piece& p : pieces(t.pud, b0, b1)) {
+    const PhysRange sub = clip(ps, pe, p.lo, p.hi, PUD_SHIFT);
+    const bool table = p.present && p.state == SlotState::Table;
+    if (!table) {
+      if (mask & PG_MASK_1G) {
+        if (!p.present) t.pud.assign(p.lo, p.hi, SlotState::Leaf);
+        continue;
+      }
+      t.pud.assign(p.lo, p.hi, SlotState::Table);
+      fresh_pmd(sub);
+      continue;
+    }
+    const std::uint64_t m0 = sub.start >> PMD_SHIFT, m1 = ((sub.end - 1) >> PMD_SHIFT) + 1;
+    if (!(mask & PG_MASK_2M)) {
+      t.pmd.assign(m0, m1, SlotState::Table);  // new tables and splits alike
+      map_ptes(sub);
+      continue;
+    }
+    for (const Piece& q : pieces(t.pmd, m0, m1)) {
+      if (!q.present)
+        t.pmd.assign(q.lo, q.hi, SlotState::Leaf);
+      else if (q.state == SlotState::Table)
+        map_ptes(clip(sub.start, sub.end, q.lo, q.hi, PMD_SHIFT));
+    }
+  }
 }
 
 }  // namespace
@@ -74,26 +181,13 @@ Result<MappingCost> mapping_cost(const PgtableState& st, phys_addr_t ps, phys_ad
     std::uint64_t missing = (g1 - g0) - st.pgd.covered(g0, g1);
     (pg.five_level ? c.pages.p4d : c.pages.pud) += missing;
   }
-  if (pg.five_level) {
-    std::uint64_t p0 = vs >> P4D_SHIFT, p1 = ((ve - 1) >> P4D_SHIFT) + 1;
-    c.pages.pud += (p1 - p0) - st.p4d.covered(p0, p1);
-  }
-
-  // 1G slots.
-  const std::uint64_t b0 = ps >> PUD_SHIFT, b1 = ((pe - 1) >> PUD_SHIFT) + 1;
-  for (const Piece& p : pieces(st.pud, b0, b1)) {
-    const PhysRange sub = clip(ps, pe, p.lo, p.hi, PUD_SHIFT);
-    const bool table = p.present && p.state == SlotState::Table;
-    if (!table) {
-      if (mask & PG_MASK_1G) continue;          // new or kept 1G leaf
-      c.pages.pmd += p.hi - p.lo;               // new PMD table, or a split
-      if (!(mask & PG_MASK_2M)) c.pages.pte += pmd_slots(sub);  // fresh tables: all 2M slots empty
-      continue;
-    }
-    if (mask & PG_MASK_2M) continue;            // 2M slots: new, kept, or descended into
-    const std::uint64_t m0 = sub.start >> PMD_SHIFT, m1 = ((sub.end - 1) >> PMD_SHIFT) + 1;
-    for (const Piece& q : pieces(st.pmd, m0, m1))
-      if (!(q.present && q.state == SlotState::Table)) c.pages.pte += q.hi - q.lo;
+  add_lower_cost(c.pages, lower_of(st.p4d, st.pud, st.pmd, st.pte, pg.five_level, pg.page_offset_base),
+                 ps, pe, mask);
+  // Across the first 5-level PGD boundary the head slot's phys_p4d_init runs
+  // on to the range's end, so the tail is also mapped into the wrapped alias.
+  if (const phys_addr_t b = pgd_crossing(pg, ps, pe)) {
+    const LowerSlots& w = st.wrapped;
+    add_lower_cost(c.pages, lower_of(w.p4d, w.pud, w.pmd, w.pte, true, wrapped_base(pg)), b, pe, mask);
   }
 
   // Return value: decided by the path of the last page.
@@ -127,53 +221,16 @@ Result<MappingCost> mapping_cost(const PgtableState& st, phys_addr_t ps, phys_ad
 void apply_mapping(PgtableState& st, phys_addr_t ps, phys_addr_t pe, PageSizeMask mask) {
   MB_CHECK(check_range(st, ps, pe).ok(), "apply_mapping on a range mapping_cost rejects");
   const PagingConfig& pg = st.paging;
-  const std::uint64_t vs = pg.va(ps), ve = pg.va(pe);
   {
     const unsigned sh = pg.pgdir_shift();
-    st.pgd.assign(vs >> sh, ((ve - 1) >> sh) + 1, Present{});
+    st.pgd.assign(pg.va(ps) >> sh, (pg.va(pe - 1) >> sh) + 1, Present{});
   }
-  if (pg.five_level) st.p4d.assign(vs >> P4D_SHIFT, ((ve - 1) >> P4D_SHIFT) + 1, Present{});
-
-  auto map_ptes = [&](const PhysRange& r) {
-    st.pte.assign(r.start >> PAGE_SHIFT, r.end >> PAGE_SHIFT, Present{});
-  };
-  // A fresh (zeroed) PMD table over `sub`.
-  auto fresh_pmd = [&](const PhysRange& sub) {
-    const std::uint64_t m0 = sub.start >> PMD_SHIFT, m1 = ((sub.end - 1) >> PMD_SHIFT) + 1;
-    if (mask & PG_MASK_2M) {
-      st.pmd.assign(m0, m1, SlotState::Leaf);
-    } else {
-      st.pmd.assign(m0, m1, SlotState::Table);
-      map_ptes(sub);
-    }
-  };
-
-  const std::uint64_t b0 = ps >> PUD_SHIFT, b1 = ((pe - 1) >> PUD_SHIFT) + 1;
-  for (const Piece& p : pieces(st.pud, b0, b1)) {
-    const PhysRange sub = clip(ps, pe, p.lo, p.hi, PUD_SHIFT);
-    const bool table = p.present && p.state == SlotState::Table;
-    if (!table) {
-      if (mask & PG_MASK_1G) {
-        if (!p.present) st.pud.assign(p.lo, p.hi, SlotState::Leaf);
-        continue;
-      }
-      st.pud.assign(p.lo, p.hi, SlotState::Table);
-      fresh_pmd(sub);
-      continue;
-    }
-    const std::uint64_t m0 = sub.start >> PMD_SHIFT, m1 = ((sub.end - 1) >> PMD_SHIFT) + 1;
-    if (!(mask & PG_MASK_2M)) {
-      st.pmd.assign(m0, m1, SlotState::Table);  // new tables and splits alike
-      map_ptes(sub);
-      continue;
-    }
-    for (const Piece& q : pieces(st.pmd, m0, m1)) {
-      if (!q.present)
-        st.pmd.assign(q.lo, q.hi, SlotState::Leaf);
-      else if (q.state == SlotState::Table)
-        map_ptes(clip(sub.start, sub.end, q.lo, q.hi, PMD_SHIFT));
-    }
+  // The alias first: the kernel's head slot walks it before the next slot.
+  if (const phys_addr_t b = pgd_crossing(pg, ps, pe)) {
+    LowerSlots& w = st.wrapped;
+    apply_lower(lower_of(w.p4d, w.pud, w.pmd, w.pte, true, wrapped_base(pg)), b, pe, mask);
   }
+  apply_lower(lower_of(st.p4d, st.pud, st.pmd, st.pte, pg.five_level, pg.page_offset_base), ps, pe, mask);
 }
 
 std::vector<PhysRange> mapped_ranges(const PgtableState& st) {
@@ -236,6 +293,12 @@ std::string dump(const PgtableState& st) {
   for (const auto& p : st.pmd.segments())
     line("pmd(2M)", p.lo, p.hi, p.value == SlotState::Leaf ? "leaf" : "table");
   for (const auto& p : st.pte.segments()) line("pte(4K)", p.lo, p.hi, "present");
+  for (const auto& p : st.wrapped.p4d.segments()) line("wrapped p4d", p.lo, p.hi, "populated");
+  for (const auto& p : st.wrapped.pud.segments())
+    line("wrapped pud(1G)", p.lo, p.hi, p.value == SlotState::Leaf ? "leaf" : "table");
+  for (const auto& p : st.wrapped.pmd.segments())
+    line("wrapped pmd(2M)", p.lo, p.hi, p.value == SlotState::Leaf ? "leaf" : "table");
+  for (const auto& p : st.wrapped.pte.segments()) line("wrapped pte(4K)", p.lo, p.hi, "present");
   return s;
 }
 

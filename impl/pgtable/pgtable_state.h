@@ -39,6 +39,15 @@ struct LevelCounts {
   friend bool operator==(const LevelCounts&, const LevelCounts&) = default;
 };
 
+// Slots below the PGD level, keyed as in PgtableState.
+struct LowerSlots {
+  IntervalSet p4d;
+  IntervalMap<SlotState> pud;
+  IntervalMap<SlotState> pmd;
+  IntervalSet pte;
+  friend bool operator==(const LowerSlots&, const LowerSlots&) = default;
+};
+
 struct PgtableState {
   PagingConfig paging;
   IntervalSet pgd;
@@ -46,6 +55,11 @@ struct PgtableState {
   IntervalMap<SlotState> pud;
   IntervalMap<SlotState> pmd;
   IntervalSet pte;
+  // 5-level only: the alias 6.1's phys_p4d_init writes when a range crosses
+  // the direct map's first PGD (256T) boundary. It indexes the head slot's
+  // P4D table mod 512, so the tail is mapped again 256T lower, below
+  // page_offset_base. P4D keys are those alias addresses >> 39; the rest by PA.
+  LowerSlots wrapped;
   friend bool operator==(const PgtableState&, const PgtableState&) = default;
 };
 
@@ -57,10 +71,11 @@ struct MappingCost {
 };
 
 // The page-table pages kernel_physical_mapping_init(ps, pe, mask) would
-// allocate on `st`, and its return value, without changing `st`. Fails
-// (Unsupported) when the range wraps the virtual space or, with 5-level
-// paging, crosses a PGD (256T) virtual boundary: there the 6.1 phys_p4d_init
-// loop runs past the end of its P4D table, which this model does not follow.
+// allocate on `st`, and its return value, without changing `st`. With 5-level
+// paging a range crossing the first PGD (256T) boundary above page_offset_base
+// also maps its tail into the wrapped alias (PgtableState::wrapped). Fails
+// (Unsupported) when the range reaches the top PGD slot, or crosses a later
+// 256T boundary (there the wrapped entries would overwrite the map itself).
 Result<MappingCost> mapping_cost(const PgtableState& st, phys_addr_t ps, phys_addr_t pe,
                                  PageSizeMask mask);
 

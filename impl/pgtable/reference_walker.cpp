@@ -180,48 +180,56 @@ PgtableState to_interval_state(const RefTables& t) {
   const unsigned sh = t.paging.pgdir_shift();
   const unsigned top_bit = sh + 9;  // bit count of the canonical address space
   const std::uint64_t base = t.paging.page_offset_base;
+  // `map_base` is the virtual address of physical 0 in the copy being read:
+  // page_offset_base, or 256T lower for phys_p4d_init's wrapped alias.
+  auto visit_pud = [&](std::uint64_t pud_tbl, std::uint64_t pud_va, std::uint64_t map_base,
+                       IntervalMap<SlotState>& puds, IntervalMap<SlotState>& pmds, IntervalSet& ptes) {
+    const auto& pud = t.tables.at(pud_tbl);
+    for (std::uint64_t k = 0; k < PTRS_PER_TABLE; ++k) {
+      if (pud[k].kind == RefEntry::None) continue;
+      const std::uint64_t pa1g = (pud_va + (k << 30) - map_base) >> 30;
+      if (pud[k].kind == RefEntry::Leaf) {
+        puds.assign(pa1g, pa1g + 1, SlotState::Leaf);
+        continue;
+      }
+      puds.assign(pa1g, pa1g + 1, SlotState::Table);
+      const auto& pmd = t.tables.at(pud[k].value);
+      for (std::uint64_t m = 0; m < PTRS_PER_TABLE; ++m) {
+        if (pmd[m].kind == RefEntry::None) continue;
+        const std::uint64_t pa2m = (pa1g << 9) + m;
+        if (pmd[m].kind == RefEntry::Leaf) {
+          pmds.assign(pa2m, pa2m + 1, SlotState::Leaf);
+          continue;
+        }
+        pmds.assign(pa2m, pa2m + 1, SlotState::Table);
+        const auto& pte = t.tables.at(pmd[m].value);
+        for (std::uint64_t p = 0; p < PTRS_PER_TABLE; ++p)
+          if (pte[p].kind == RefEntry::Leaf) ptes.assign((pa2m << 9) + p, (pa2m << 9) + p + 1, Present{});
+      }
+    }
+  };
   for (std::uint64_t i = 0; i < PTRS_PER_TABLE; ++i) {
     const RefEntry& g = root->second[i];
     if (g.kind != RefEntry::Table) continue;
     std::uint64_t gva = i << sh;
     if (i >= PTRS_PER_TABLE / 2) gva |= ~((std::uint64_t{1} << top_bit) - 1);  // sign-extend
     st.pgd.assign(gva >> sh, (gva >> sh) + 1, Present{});
-    auto visit_pud = [&](std::uint64_t pud_tbl, std::uint64_t pud_va) {
-      const auto& pud = t.tables.at(pud_tbl);
-      for (std::uint64_t k = 0; k < PTRS_PER_TABLE; ++k) {
-        if (pud[k].kind == RefEntry::None) continue;
-        const std::uint64_t pa1g = (pud_va + (k << 30) - base) >> 30;
-        if (pud[k].kind == RefEntry::Leaf) {
-          st.pud.assign(pa1g, pa1g + 1, SlotState::Leaf);
-          continue;
-        }
-        st.pud.assign(pa1g, pa1g + 1, SlotState::Table);
-        const auto& pmd = t.tables.at(pud[k].value);
-        for (std::uint64_t m = 0; m < PTRS_PER_TABLE; ++m) {
-          if (pmd[m].kind == RefEntry::None) continue;
-          const std::uint64_t pa2m = (pa1g << 9) + m;
-          if (pmd[m].kind == RefEntry::Leaf) {
-            st.pmd.assign(pa2m, pa2m + 1, SlotState::Leaf);
-            continue;
-          }
-          st.pmd.assign(pa2m, pa2m + 1, SlotState::Table);
-          const auto& pte = t.tables.at(pmd[m].value);
-          for (std::uint64_t p = 0; p < PTRS_PER_TABLE; ++p)
-            if (pte[p].kind == RefEntry::Leaf)
-              st.pte.assign((pa2m << 9) + p, (pa2m << 9) + p + 1, Present{});
-        }
-      }
-    };
     if (!t.paging.five_level) {
-      visit_pud(g.value, gva);
+      visit_pud(g.value, gva, base, st.pud, st.pmd, st.pte);
       continue;
     }
     const auto& p4d = t.tables.at(g.value);
     for (std::uint64_t j = 0; j < PTRS_PER_TABLE; ++j) {
       if (p4d[j].kind != RefEntry::Table) continue;
       const std::uint64_t p4va = gva + (j << 39);
+      if (p4va + P4D_SIZE <= base) {  // below the direct map: the wrapped alias
+        LowerSlots& w = st.wrapped;
+        w.p4d.assign(p4va >> 39, (p4va >> 39) + 1, Present{});
+        visit_pud(p4d[j].value, p4va, base - (std::uint64_t{1} << sh), w.pud, w.pmd, w.pte);
+        continue;
+      }
       st.p4d.assign(p4va >> 39, (p4va >> 39) + 1, Present{});
-      visit_pud(p4d[j].value, p4va);
+      visit_pud(p4d[j].value, p4va, base, st.pud, st.pmd, st.pte);
     }
   }
   return st;

@@ -28,7 +28,9 @@ std::string hex(std::uint64_t v) {
 //   [.]      reservation count (0..8) in the low 4 bits
 //   reserv.  3 bytes start in KiB, 2 bytes size in KiB
 //   kernel   3 bytes _end pfn, 1 byte image size in 2M units
-//   kaslr    2 bytes page_offset_base offset in GiB
+//   kaslr    2 bytes page_offset_base offset in GiB (bits 0-13); with bit 14
+//            the offset instead puts the first PGD boundary at physical
+//            (bits 0-5 + 1) GiB, so the map crosses it (a 5-level wrap)
 Result<SmallMachine> decode_small_machine(std::span<const std::uint8_t> bytes) {
   LeByteReader r{bytes};
   SmallMachine m;
@@ -72,7 +74,13 @@ Result<SmallMachine> decode_small_machine(std::span<const std::uint8_t> bytes) {
   m.reserved.insert(m.reserved.begin(), PhysRange{ktext, kend});   // kernel image + brk
   m.cfg.kernel_end = kend;
   m.cfg.pgt_buf_start_pfn = kend_pfn - INIT_PGT_BUF_PAGES;
-  if (m.cfg.memory_kaslr) m.cfg.paging.page_offset_base += (off_g & 0x3fff) * SZ_1G;
+  if (m.cfg.memory_kaslr) {
+    if (off_g & 0x4000)
+      m.cfg.paging.page_offset_base +=
+          (std::uint64_t{1} << m.cfg.paging.pgdir_shift()) - ((off_g & 0x3f) + 1) * SZ_1G;
+    else
+      m.cfg.paging.page_offset_base += (off_g & 0x3fff) * SZ_1G;
+  }
   return m;
 }
 

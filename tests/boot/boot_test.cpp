@@ -284,6 +284,49 @@ TEST(BootPipeline, La57MaxArchPfnReachesAbove64TiB) {
             st4.log.end());
 }
 
+// 5-level with memory KASLR: page_offset_base 0xff1effffc0000000 puts a 256 TiB
+// (PGD) boundary at physical 1 GiB, and 2M mappings let the last top-down
+// chunk [2M, 1.5G) cross it. 6.1's phys_p4d_init maps the part above 1G a
+// second time, 256 TiB lower: one more PUD and one more PMD page than the
+// same machine with the boundary elsewhere. The per-page walker (the kernel's
+// loops, entry by entry) allocates the same pages in the same order.
+TEST(BootPipeline, La57DirectMapCrossing256T) {
+  auto s = load_scenario((fs::path(MBV_SOURCE_DIR) / "corpus" / "regressions" /
+                          "boot-0004-la57-direct-map-crosses-256t.scenario")
+                             .string());
+  ASSERT_TRUE(s.ok()) << s.error().to_string();
+  const BootState st = boot(*s);
+  ASSERT_FALSE(st.panic) << *st.panic;
+  EXPECT_EQ(st.dm.cfg.paging.page_offset_base, 0xff1effffc0000000ull);
+  const MappingCall* crossing = nullptr;
+  for (const MappingCall& c : st.dm.calls)
+    if (c.start < SZ_1G && c.end > SZ_1G) crossing = &c;
+  ASSERT_NE(crossing, nullptr);
+  LevelCounts pages;
+  for (const MappedRange& r : crossing->ranges) pages += r.pages;
+  EXPECT_EQ(pages, (LevelCounts{0, 1, 1, 0}));  // the alias's PUD and PMD tables
+  EXPECT_FALSE(st.dm.state().wrapped.pmd.segments().empty());
+
+  // Without the random value: the default base, 256 TiB-aligned, one PGD
+  // slot and no alias. The crossing costs a P4D and a PUD table for the
+  // second slot, and the alias's PUD and PMD tables.
+  Scenario plain = *s;
+  plain.kernel.kaslr_random_mem.reset();
+  const BootState st0 = boot(plain);
+  ASSERT_FALSE(st0.panic) << *st0.panic;
+  LevelCounts want = st0.dm.total_pages();
+  want += LevelCounts{1, 2, 1, 0};
+  EXPECT_EQ(st.dm.total_pages(), want);
+  EXPECT_TRUE(st0.dm.state().wrapped.pud.segments().empty());
+
+  BootOptions per_page;
+  per_page.walk = WalkMode::PerPage;
+  auto slow = run_boot(*s, per_page);
+  ASSERT_TRUE(slow.ok());
+  EXPECT_EQ(slow->dm.page_sequence(), st.dm.page_sequence());
+  EXPECT_EQ(slow->dm.state(), st.dm.state());
+}
+
 // Faithfulness: for every real machine, the Zone ranges, Movable zone start
 // and Early memory node ranges lines equal what that kernel printed. Zone
 // lines are compared for the zones the logged kernel printed (a kernel built

@@ -29,7 +29,9 @@ rc::Gen<SmallMachine> gen_machine() {
     }
     const phys_addr_t kend = (*rc::gen::inRange<std::uint64_t>(300, 1 << 18)) << PAGE_SHIFT;
     m.reserved.push_back(PhysRange{0, SZ_1M});
-    m.reserved.push_back(PhysRange{std::max<phys_addr_t>(SZ_1M, kend - 8 * SZ_1M), kend});
+    // The kernel image with its brk: without this reservation memblock would
+    // hand out brk pages a second time (kend - 8M must not wrap).
+    m.reserved.push_back(PhysRange{kend > 9 * SZ_1M ? kend - 8 * SZ_1M : SZ_1M, kend});
     const int nres = *rc::gen::inRange(0, 16);
     for (int i = 0; i < nres; ++i) {
       const std::uint64_t s = *rc::gen::inRange<std::uint64_t>(SZ_1M, SZ_1G + SZ_512M);
@@ -46,8 +48,12 @@ rc::Gen<SmallMachine> gen_machine() {
     const bool five = *rc::gen::arbitrary<bool>();
     m.cfg.paging = default_paging(five);
     m.cfg.memory_kaslr = *rc::gen::arbitrary<bool>();
+    // With memory KASLR, sometimes a PGD boundary inside the first GiBs (the
+    // 5-level wrap of phys_p4d_init).
     if (m.cfg.memory_kaslr)
-      m.cfg.paging.page_offset_base += *rc::gen::inRange<std::uint64_t>(0, 1024) * SZ_1G;
+      m.cfg.paging.page_offset_base += *rc::gen::arbitrary<bool>()
+          ? *rc::gen::inRange<std::uint64_t>(0, 1024) * SZ_1G
+          : (std::uint64_t{1} << m.cfg.paging.pgdir_shift()) - *rc::gen::inRange<std::uint64_t>(1, 3) * SZ_1G;
     m.cfg.kernel_end = kend;
     m.cfg.pgt_buf_start_pfn = (kend >> PAGE_SHIFT) - INIT_PGT_BUF_PAGES;
     return m;
@@ -59,6 +65,9 @@ RC_GTEST_PROP(PgtableWalkers, fast_equals_per_page, ()) {
   RC_CLASSIFY(m.bottom_up, "bottom-up");
   RC_CLASSIFY(m.cfg.debug_pagealloc, "4k-only");
   RC_CLASSIFY(m.reserved_max != 0, "small reserved array");
+  const std::uint64_t base = m.cfg.paging.page_offset_base;
+  RC_CLASSIFY(m.cfg.paging.five_level && (base >> 48) != ((base + SZ_1G + SZ_512M) >> 48),
+              "5-level, a 256T boundary inside memory");
   const std::string diff = crosscheck_walkers(m);
   if (!diff.empty()) RC_FAIL(describe(m) + diff);
 }
@@ -106,6 +115,9 @@ RC_GTEST_PROP(PgtableWalkers, mapping_sequences, ()) {
   st.paging = default_paging(five);
   if (*rc::gen::arbitrary<bool>())
     st.paging.page_offset_base += *rc::gen::inRange<std::uint64_t>(0, 2048) * SZ_1G;
+  else if (*rc::gen::arbitrary<bool>())  // a PGD boundary at 1-4G: ranges cross it (5-level wrap)
+    st.paging.page_offset_base +=
+        (std::uint64_t{1} << st.paging.pgdir_shift()) - *rc::gen::inRange<std::uint64_t>(1, 5) * SZ_1G;
   RefTables ref;
   ref.paging = st.paging;
   const int steps = *rc::gen::inRange(1, 8);
