@@ -12,7 +12,7 @@ SAN := $(BUILD)/san
 FUZ := $(BUILD)/fuzz
 CMAKE_COMMON := -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
 
-.PHONY: all deps release san main test prove fuzz fuzz-build fuzz-smoke oss-fuzz-check coverage bench bench-fuzz clean
+.PHONY: all deps release san main test prove fuzz fuzz-build fuzz-smoke oss-fuzz-check prop-sweep coverage bench bench-fuzz clean
 
 all: release
 
@@ -79,6 +79,11 @@ fuzz-smoke: fuzz-build
 
 oss-fuzz-check: deps
 	MBV_BUILD_JOBS=$(JOBS) scripts/oss-fuzz-check.sh
+
+# RapidCheck properties under SEEDS random seeds (ctest pins one seed); the
+# sanitized test build. FIRST=N starts at seed N (default: from the clock).
+prop-sweep: san
+	scripts/prop-sweep.sh $(SAN) $(or $(SEEDS),10) $(FIRST)
 
 # Source-based coverage of ctest (with the seed-corpus replays) in $(BUILD)/coverage.
 coverage: deps

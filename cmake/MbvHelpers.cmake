@@ -95,6 +95,10 @@ function(mbv_test name)
     MBV_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     MBV_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared")
   include(GoogleTest)
+  set(env "")
+  if(MBV_RC_PARAMS)
+    set(env ENVIRONMENT "RC_PARAMS=${MBV_RC_PARAMS}")
+  endif()
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
-                       PROPERTIES LABELS "${A_LABELS}")
+                       PROPERTIES LABELS "${A_LABELS}" ${env})
 endfunction()
