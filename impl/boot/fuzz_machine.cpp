@@ -149,6 +149,13 @@ std::optional<Scenario> decode_fuzz_machine(std::span<const std::uint8_t> bytes)
     if (!at) return std::nullopt;  // no RAM entry holds the image: not a machine
     s.kernel.at = *at;
   }
+
+  // Optional paging byte: bit 0 la57; bit 1 a memory-KASLR value, bits 2-5
+  // which one (kPgdBoundaryAt). Inputs that end before it decode as before.
+  if (const auto pg = r.u8()) {
+    s.cpu.la57 = *pg & 1;
+    if (*pg & 2) s.kernel.kaslr_random_mem = kPgdBoundaryAt[(*pg >> 2) & 15];
+  }
   return s;
 }
 

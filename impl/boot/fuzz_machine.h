@@ -24,8 +24,20 @@ namespace mbv {
 //     below 4 GiB, counted over the entries in table order; the image takes
 //     candidate (8 * slot) mod count, i.e. 16 MiB steps inside an entry (at
 //     16 MiB + slot * 16 MiB when one RAM entry reaches that far).
+//   paging, optional: bit 0 la57 (5-level paging); bit 1 sets kaslr-mem to
+//     kPgdBoundaryAt[bits 2-5], so that with la57 the direct map's first
+//     256 TiB boundary lies at physical (index + 1) GiB.
 // RAM ends below 16 GiB. nullopt when the bytes run out, and when no RAM entry
 // holds a fixed image (a loader never puts the kernel outside RAM).
 std::optional<Scenario> decode_fuzz_machine(std::span<const std::uint8_t> bytes);
+
+// Memory-KASLR random values (kaslr_get_random_long("Memory")) for which 6.1's
+// kernel_randomize_memory with 5-level paging and CONFIG_ZONE_DEVICE puts
+// page_offset_base (i + 1) GiB below a 256 TiB boundary, whatever the memory
+// size. Found by searching the values from 1 up; tests/boot checks each. A
+// random 64-bit value almost never puts a boundary inside a small machine.
+inline constexpr std::uint64_t kPgdBoundaryAt[16] = {
+    0x86df, 0x33ea3, 0x31ee2, 0x14d27, 0x2ac17,  0x2e450, 0x4eea,  0x72f56,
+    0x17781, 0x7c30d, 0x3144e, 0x10ea2, 0x35f33, 0x15e031, 0x27798, 0x9484};
 
 }  // namespace mbv

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "impl/boot/fuzz_machine.h"
+#include "impl/kaslr/memory_kaslr.h"
 #include "tests/boot/boot_machine_gen.h"
 
 namespace mbv {
@@ -122,6 +123,33 @@ TEST(FuzzMachine, smallest_ram_segment_has_one_start) {
     ASSERT_TRUE(m.has_value());
     EXPECT_EQ(m->e820.back(), (E820Entry{SZ_1M, 63 * SZ_1M, E820Type::RAM}));
     EXPECT_EQ(m->kernel.at, SZ_16M);
+  }
+}
+
+// The optional paging byte: la57, and a memory-KASLR value from the table,
+// each of which puts the first 256 TiB boundary at its (index + 1) GiB.
+TEST(FuzzMachine, paging_byte_reaches_the_5_level_wrap) {
+  const std::vector<std::uint8_t> base{0, 0, 0, 0, 0, 0, 0, 1, 0, 0};
+  const auto plain = decode_fuzz_machine(base);
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_FALSE(plain->cpu.la57);
+  EXPECT_FALSE(plain->kernel.kaslr_random_mem.has_value());
+  for (std::uint8_t i = 0; i < 16; ++i) {
+    std::vector<std::uint8_t> b = base;
+    b.push_back(static_cast<std::uint8_t>(1 | 2 | i << 2));
+    const auto m = decode_fuzz_machine(b);
+    ASSERT_TRUE(m.has_value());
+    EXPECT_TRUE(m->cpu.la57);
+    ASSERT_EQ(m->kernel.kaslr_random_mem, std::optional<std::uint64_t>(kPgdBoundaryAt[i]));
+    EXPECT_EQ(m->kernel.at, plain->kernel.at);
+    MemoryKaslrInput in;
+    in.five_level = true;
+    in.max_pfn = 1;
+    in.random = kPgdBoundaryAt[i];
+    const std::uint64_t off = kernel_randomize_memory(in).page_offset_base & ((std::uint64_t{1} << 48) - 1);
+    EXPECT_EQ((std::uint64_t{1} << 48) - off, (i + 1) * SZ_1G) << int(i);
+    in.max_pfn = (16 * SZ_1G) >> PAGE_SHIFT;  // the same base for any memory size
+    EXPECT_EQ(kernel_randomize_memory(in).page_offset_base & ((std::uint64_t{1} << 48) - 1), off);
   }
 }
 
