@@ -6,30 +6,25 @@ namespace mbv {
 
 namespace {
 
-// parse_crashkernel_mem / parse_crashkernel_simple: the size for this much RAM
-// (0 = none) and the requested base (0 = anywhere).
-std::uint64_t crash_size_for(const Crashkernel& ck, std::uint64_t system_ram, std::uint64_t* base) {
-  *base = ck.offset;
-  if (ck.form != Crashkernel::Form::Ranges) return ck.size;
-  for (const CrashkernelRange& r : ck.ranges)
-    if (system_ram >= r.start && system_ram < r.end) return r.size;
-  return 0;
-}
-
 std::string mb_str(std::uint64_t v) { return std::to_string(v >> 20); }
 
 }  // namespace
 
 Status boot_crashkernel(BootState& st) {
   const std::uint64_t total_mem = st.mb.phys_mem_size();
-  std::uint64_t crash_base = 0, crash_size = 0;
+  // parse_crashkernel, then parse_crashkernel_high, on the raw line: the
+  // parser the kernel-oracle property checks (CmdlineKernelOracle), so every
+  // -EINVAL the kernel answers (a size not below the RAM, nothing after '@')
+  // reserves nothing here too.
+  CrashkernelValue ck = parse_crashkernel(st.cmdline.raw, total_mem, CrashSuffix::None);
   bool high = false;
-  if (st.cmdline.crashkernel) crash_size = crash_size_for(*st.cmdline.crashkernel, total_mem, &crash_base);
-  if (!crash_size && st.cmdline.crashkernel_high) {
-    crash_size = crash_size_for(*st.cmdline.crashkernel_high, total_mem, &crash_base);
+  if (ck.ret != 0 || ck.size == 0) {
+    ck = parse_crashkernel(st.cmdline.raw, total_mem, CrashSuffix::High);
+    if (ck.ret != 0 || ck.size == 0) return Ok{};
     high = true;
   }
-  if (!crash_size) return Ok{};
+  const std::uint64_t crash_size = ck.size;
+  std::uint64_t crash_base = ck.base;
 
   if (!crash_base) {
     if (!high) crash_base = st.mb.phys_alloc_range(crash_size, CRASH_ALIGN, CRASH_ALIGN, CRASH_ADDR_LOW_MAX);
@@ -48,10 +43,12 @@ Status boot_crashkernel(BootState& st) {
     }
   }
   if (crash_base >= SZ_4G) {
-    // reserve_crashkernel_low: crashkernel=Y,low or the swiotlb-sized default.
-    // Default: swiotlb's 64 MiB plus 8 MiB, at least 256 MiB.
-    std::uint64_t low_size = std::max<std::uint64_t>((64ull << 20) + (8ull << 20), 256ull << 20);
-    if (st.cmdline.crashkernel_low) low_size = st.cmdline.crashkernel_low->size;
+    // reserve_crashkernel_low: crashkernel=Y,low, or when that does not parse
+    // the swiotlb-sized default (swiotlb's 64 MiB plus 8 MiB, at least 256 MiB).
+    const CrashkernelValue lowv =
+        parse_crashkernel(st.cmdline.raw, std::min(total_mem, CRASH_ADDR_LOW_MAX), CrashSuffix::Low);
+    const std::uint64_t low_size =
+        lowv.ret != 0 ? std::max<std::uint64_t>((64ull << 20) + (8ull << 20), 256ull << 20) : lowv.size;
     if (low_size) {
       const phys_addr_t low = st.mb.phys_alloc_range(low_size, CRASH_ALIGN, 0, CRASH_ADDR_LOW_MAX);
       if (!low) {

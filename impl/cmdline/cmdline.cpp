@@ -561,9 +561,11 @@ CrashkernelValue parse_crashkernel(std::string_view cmdline, std::uint64_t syste
     }
     if (out.size > 0) {
       while (!cur.empty() && cur[0] != ' ' && cur[0] != '@') cur.remove_prefix(1);
-      if (at(cur, 0) == '@') {
+      if (at(cur, 0) == '@') {  // unlike the simple form, a base must follow
         cur.remove_prefix(1);
-        out.base = memparse(cur).value;
+        const MemparseResult b = memparse(cur);
+        if (!b.consumed) return fail("Memory value expected after '@'");
+        out.base = b.value;
       }
     } else {
       out.warning = "crashkernel size resulted in zero bytes";

@@ -327,6 +327,42 @@ TEST(BootPipeline, La57DirectMapCrossing256T) {
   EXPECT_EQ(slow->dm.state(), st.dm.state());
 }
 
+// reserve_crashkernel takes the size from parse_crashkernel: when it answers
+// -EINVAL nothing is reserved. The ranges form with nothing after '@'
+// (corpus/regressions/boot-0005) and a size not below the RAM used to get a
+// reservation attempt; a base after '@' and a smaller size still reserve.
+TEST(BootPipeline, CrashkernelFollowsTheKernelParser) {
+  auto s = load_scenario((fs::path(MBV_SOURCE_DIR) / "corpus" / "regressions" /
+                          "boot-0005-crashkernel-ranges-nothing-after-at.scenario")
+                             .string());
+  ASSERT_TRUE(s.ok()) << s.error().to_string();
+  auto crash_events = [](const BootState& st) {
+    std::size_t n = 0;
+    for (const AllocEvent& e : st.events) n += e.owner == Owner::CrashKernel;
+    return n;
+  };
+  auto crash_lines = [](const BootState& st) {
+    std::size_t n = 0;
+    for (const std::string& l : st.log)
+      n += l.find("for crashkernel") != std::string::npos || l.starts_with("crashkernel reservation failed");
+    return n;
+  };
+  for (const char* cmd : {"root=/dev/vda1 crashkernel=0-:64M@", "root=/dev/vda1 crashkernel=0-:2G"}) {
+    Scenario t = *s;
+    t.cmdline = cmd;
+    const BootState st = boot(t);
+    EXPECT_EQ(crash_events(st), 0u) << cmd;
+    EXPECT_EQ(crash_lines(st), 0u) << cmd;
+  }
+  for (const char* cmd : {"root=/dev/vda1 crashkernel=0-:64M@256M", "root=/dev/vda1 crashkernel=0-:1G"}) {
+    Scenario t = *s;
+    t.cmdline = cmd;
+    const BootState st = boot(t);
+    EXPECT_EQ(crash_events(st), 1u) << cmd;
+    EXPECT_EQ(crash_lines(st), 1u) << cmd;
+  }
+}
+
 // Faithfulness: for every real machine, the Zone ranges, Movable zone start
 // and Early memory node ranges lines equal what that kernel printed. Zone
 // lines are compared for the zones the logged kernel printed (a kernel built
