@@ -34,7 +34,7 @@ for (( s = first; s < first + count; ++s )); do
     fi
     failed=$(( failed + 1 ))
     echo "FAIL seed=$s $(basename "$b") (log: $log)"
-    grep -E '^\[  FAILED  \] [^ ]+\.' "$log" | sort -u | sed 's/^/  /' || true
+    grep -E '^\[  FAILED  \] [^ ]+ \([0-9]+ ms\)' "$log" | sed -E 's/^\[  FAILED  \] ([^ ]+).*/  \1/' || true
     grep -m1 -o 'RC_PARAMS="reproduce=[^"]*"' "$log" | sed 's/^/  /' || true
   done
 done
