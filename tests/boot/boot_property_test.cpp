@@ -127,6 +127,7 @@ TEST(BootProperty, every_policy_maps_all_memory_partitions_zones_and_conserves_p
         auto st = boot(m.scenario);
         RC_ASSERT(st.ok());
         if (accepted_panic(m, *st)) return;
+        RC_CLASSIFY(!st->dm.state().wrapped.pud.empty(), "5-level wrap (docs/pgtable.md)");
         RC_ASSERT(st->numa.method == NumaMethod::AcpiSrat);
         const InvariantReport rep = check_invariants(*st);
         for (std::string_view name : {"direct-map", "zone-partition", "handoff-conservation", "allocation-disjointness"}) {
