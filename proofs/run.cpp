@@ -16,12 +16,18 @@ double since(std::chrono::steady_clock::time_point t0) {
 }
 
 // Greedy roundness, then lexicographic minimisation with z3::optimize.
-// Falls back to `fallback` when the optimiser gives up (time limit).
+// Falls back to `fallback` when the optimiser gives up (resource limit).
+// The limit is Z3's rlimit, not a clock: the same witness on any machine
+// however loaded, and no interrupt from another thread, which libz3 4.8.12's
+// optimize did not survive (a segfault in about 1 of 8 runs of
+// OpCounterexample.*, found by make prop-sweep).
 z3::model minimise(z3::context& c, const z3::expr& query, const ProofBody& body,
-                   unsigned timeout_ms, const z3::model& fallback) {
+                   unsigned rlimit, const z3::model& fallback) {
   try {
     z3::optimize opt(c);
-    z3spec::InterruptAfter deadline(c, timeout_ms);  // not Z3's "timeout": see verdict.h
+    z3::params p(c);
+    p.set("rlimit", rlimit);
+    opt.set(p);
     opt.add(query);
     for (const z3::expr& r : body.round) {
       opt.push();
@@ -134,7 +140,7 @@ Outcome run_theorem(const TheoremDef& def, const RunOptions& opts) {
         z3::model m = *r.model;
         if (opts.minimize) {
           auto tm = std::chrono::steady_clock::now();
-          m = minimise(c, query, body, opts.minimize_timeout_ms, m);
+          m = minimise(c, query, body, opts.minimize_rlimit, m);
           o.minimize_seconds = since(tm);
         }
         if (body.witness) {

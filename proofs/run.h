@@ -17,7 +17,7 @@ struct RunOptions {
   unsigned timeout_ms = 60000;         // per solver query
   Mutant mutant = Mutant::None;
   bool minimize = true;                // minimise counterexamples with z3::optimize
-  unsigned minimize_timeout_ms = 10000;
+  unsigned minimize_rlimit = 4000000;    // Z3 resource units per optimize check (see run.cpp)
   std::string reproducer_dir;          // where to write reproducers ("" = nowhere)
 };
 
