@@ -6,9 +6,9 @@
 #   scripts/prop-sweep.sh BUILD_DIR [COUNT [FIRST_SEED]]
 #
 # COUNT defaults to 10, FIRST_SEED to a seed drawn from the clock (printed).
-# A failing run keeps its log in BUILD_DIR/prop-sweep/ and prints the seed,
-# the binary, the failing tests and RapidCheck's reproduce string; the exit
-# status is 1 when any run failed.
+# A failing run (or one hung for 15 minutes) keeps its log in
+# BUILD_DIR/prop-sweep/ and prints the seed, the binary, the failing tests
+# and RapidCheck's reproduce string; the exit status is 1 when any run failed.
 set -euo pipefail
 
 build=${1:?usage: prop-sweep.sh BUILD_DIR [COUNT [FIRST_SEED]]}
@@ -28,7 +28,8 @@ start=$(date +%s)
 for (( s = first; s < first + count; ++s )); do
   for b in "${bins[@]}"; do
     log="$out/seed-$s-$(basename "$b").log"
-    if RC_PARAMS="seed=$s" "$b" > "$log" 2>&1; then
+    # A hung property must not stall the sweep: 15 minutes per binary and seed.
+    if RC_PARAMS="seed=$s" timeout 900 "$b" > "$log" 2>&1; then
       rm -f "$log"
       continue
     fi
